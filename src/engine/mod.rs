@@ -1,0 +1,16 @@
+//! The pure-Rust engine: ingest, analyses and their results.
+//!
+//! Nothing here knows about wasm-bindgen or JavaScript; every function takes
+//! bytes or a [`Dataset`] and returns plain Rust values or an [`Error`]. The
+//! facade in `src/wasm.rs` and the CLI in `src/bin/` are thin layers on top.
+#![forbid(unsafe_code)]
+
+pub mod dataset;
+pub mod dates;
+pub mod error;
+pub mod ingest;
+pub mod roles;
+pub mod sample;
+
+pub use dataset::{Column, ColumnData, ColumnKind, ColumnSummary, Dataset, DateUnit, Interned, Role, Source, Warning};
+pub use error::{Error, ErrorKind, Msg, Result};
