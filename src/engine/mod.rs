@@ -7,6 +7,7 @@
 
 pub mod dataset;
 pub mod dates;
+pub mod describe;
 pub mod error;
 pub mod ingest;
 pub mod roles;

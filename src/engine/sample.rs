@@ -89,10 +89,7 @@ impl SampleOptions {
     /// `ParamError` for zero employees or months, `LimitError` past [`MAX_SAMPLE_ROWS`].
     pub fn validate(&self) -> Result<()> {
         if self.employees == 0 || self.months == 0 {
-            return Err(Error::param(
-                "employees and months must be at least 1",
-                "员工数和月份数至少为 1",
-            ));
+            return Err(Error::param("employees and months must be at least 1", "员工数和月份数至少为 1"));
         }
         if self.months > 240 {
             return Err(Error::param(
@@ -103,10 +100,7 @@ impl SampleOptions {
         match self.employees.checked_mul(self.months) {
             Some(r) if r <= MAX_SAMPLE_ROWS => Ok(()),
             _ => Err(Error::limit(
-                format!(
-                    "{} employees × {} months is more than {MAX_SAMPLE_ROWS} rows",
-                    self.employees, self.months
-                ),
+                format!("{} employees × {} months is more than {MAX_SAMPLE_ROWS} rows", self.employees, self.months),
                 format!("{} 名员工 × {} 个月超过 {MAX_SAMPLE_ROWS} 行上限", self.employees, self.months),
             )),
         }
@@ -140,14 +134,15 @@ impl Draw {
 }
 
 const SURNAMES: &[&str] = &[
-    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林", "罗",
-    "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾", "肖", "田", "董", "袁", "潘", "于", "蒋", "蔡",
-    "余", "杜", "叶", "程", "苏", "魏", "吕", "丁", "任", "沈", "姚", "卢", "姜", "崔", "钟", "谭", "陆", "汪", "范", "金",
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林",
+    "罗", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾", "肖", "田", "董", "袁", "潘", "于",
+    "蒋", "蔡", "余", "杜", "叶", "程", "苏", "魏", "吕", "丁", "任", "沈", "姚", "卢", "姜", "崔", "钟", "谭", "陆",
+    "汪", "范", "金",
 ];
 const GIVEN: &[&str] = &[
-    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀", "霞", "平",
-    "刚", "华", "玉", "萍", "红", "玲", "芬", "燕", "彬", "鹏", "辉", "晨", "宇", "欣", "怡", "涵", "浩", "然", "佳", "琪",
-    "萱", "雨", "轩", "博", "文", "婷", "颖", "凯", "思", "嘉",
+    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀", "霞",
+    "平", "刚", "华", "玉", "萍", "红", "玲", "芬", "燕", "彬", "鹏", "辉", "晨", "宇", "欣", "怡", "涵", "浩", "然",
+    "佳", "琪", "萱", "雨", "轩", "博", "文", "婷", "颖", "凯", "思", "嘉",
 ];
 const REGIONS: &[&str] = &["华东", "华北", "华南", "西南", "华中"];
 const DEPARTMENTS: &[&str] = &["客服一部", "客服二部", "技术支持部"];
@@ -240,7 +235,8 @@ pub fn sample(opts: &SampleOptions) -> Result<Dataset> {
     let first = FIRST_MONTH.0 * 12 + FIRST_MONTH.1 as i32 - 1;
     let last_t = opts.months as f64 - 1.0;
     for p in &people {
-        let dept_name = p.dept.map(|d| format!("{}{}", REGIONS.get(p.region).unwrap_or(&""), DEPARTMENTS.get(d).unwrap_or(&"")));
+        let dept_name =
+            p.dept.map(|d| format!("{}{}", REGIONS.get(p.region).unwrap_or(&""), DEPARTMENTS.get(d).unwrap_or(&"")));
         let team_name = match (&dept_name, p.team) {
             (Some(d), Some(t)) => Some(format!("{d}-{}组", t % 97 + 1)),
             _ => None,
@@ -301,9 +297,11 @@ pub fn sample(opts: &SampleOptions) -> Result<Dataset> {
                 _ => (16.0, [0.15, 0.1, 0.15, 0.6], 3.9),
             };
             let logins = rng.count(login_mean * (1.0 + 0.1 * p.engagement).max(0.2));
-            let csat = if rng.chance(0.01) { f64::NAN } else { (85.0 + 4.0 * perf + 2.0 * rng.normal()).clamp(40.0, 100.0) };
+            let csat =
+                if rng.chance(0.01) { f64::NAN } else { (85.0 + 4.0 * perf + 2.0 * rng.normal()).clamp(40.0, 100.0) };
             let complaint = (0.04 - 0.012 * perf + 0.006 * rng.normal()).clamp(0.0, 0.3);
-            let mut response = (8.0 - 1.5 * perf + 1.2 * rng.normal() + if month_of_year == 11 { 3.0 } else { 0.0 }).max(0.5);
+            let mut response =
+                (8.0 - 1.5 * perf + 1.2 * rng.normal() + if month_of_year == 11 { 3.0 } else { 0.0 }).max(0.5);
             let mut tickets = if ticket_base > 0.0 {
                 (ticket_base * volume + 40.0 * perf + 25.0 * rng.normal()).round().max(0.0)
             } else {
@@ -316,7 +314,8 @@ pub fn sample(opts: &SampleOptions) -> Result<Dataset> {
                 response = 120.0 + 60.0 * rng.unit(); // a system outage logged against one person
             }
             let resolution = (0.88 + 0.04 * perf + 0.015 * rng.normal()).clamp(0.3, 1.0);
-            let qa = if rng.chance(0.005) { f64::NAN } else { (85.0 + 5.0 * perf + 3.0 * rng.normal()).clamp(0.0, 100.0) };
+            let qa =
+                if rng.chance(0.005) { f64::NAN } else { (85.0 + 5.0 * perf + 3.0 * rng.normal()).clamp(0.0, 100.0) };
             let attrition = if p.family == Family::Manager {
                 (0.03 - 0.01 * perf + if decl { 0.04 * drop } else { 0.0 } + 0.01 * rng.normal()).clamp(0.0, 0.5)
             } else {
@@ -324,8 +323,11 @@ pub fn sample(opts: &SampleOptions) -> Result<Dataset> {
             };
             let training = (0.85 + 0.05 * p.engagement + 0.05 * rng.normal()).clamp(0.0, 1.0);
             let nps = (30.0 + 15.0 * perf + 8.0 * rng.normal()).clamp(-100.0, 100.0).round();
-            let satisfaction =
-                if rng.chance(0.02) { f64::NAN } else { (sat_base + 0.3 * p.engagement + 0.5 * rng.normal()).round().clamp(1.0, 5.0) };
+            let satisfaction = if rng.chance(0.02) {
+                f64::NAN
+            } else {
+                (sat_base + 0.3 * p.engagement + 0.5 * rng.normal()).round().clamp(1.0, 5.0)
+            };
             let bias = mgr.map_or(0.0, |m| m.rating_bias);
             let rating = ((3.2 + 0.6 * perf + bias + 0.3 * rng.normal()) * 2.0).round().clamp(2.0, 10.0) / 2.0;
 
@@ -355,8 +357,23 @@ pub fn sample(opts: &SampleOptions) -> Result<Dataset> {
     }
 
     let num_names = [
-        "月薪", "登录次数", "考勤模块", "薪酬模块", "培训模块", "绩效模块", "满意度", "客户满意度", "投诉率", "首次响应时长",
-        "工单解决量", "解决率", "质检得分", "团队流失率", "培训完成率", "净推荐值", "上级评分",
+        "月薪",
+        "登录次数",
+        "考勤模块",
+        "薪酬模块",
+        "培训模块",
+        "绩效模块",
+        "满意度",
+        "客户满意度",
+        "投诉率",
+        "首次响应时长",
+        "工单解决量",
+        "解决率",
+        "质检得分",
+        "团队流失率",
+        "培训完成率",
+        "净推荐值",
+        "上级评分",
     ];
     let mut columns = vec![
         Column::strings("工号", ids, ColumnKind::Text).with_role(Some(Role::EmployeeId)),
@@ -386,7 +403,7 @@ fn build_org(n: usize, rng: &mut Draw) -> Vec<Person> {
     let n_depts = if n >= 60 { DEPARTMENTS.len() } else { 1 };
     let id_width = if n > 99_999 { 7 } else { 5 };
     let mut people: Vec<Person> = Vec::with_capacity(n);
-    let mut add = |people: &mut Vec<Person>, rng: &mut Draw, family, level: f64, manager, region, dept, team| {
+    let add = |people: &mut Vec<Person>, rng: &mut Draw, family, level: f64, manager, region, dept, team| {
         if people.len() >= n {
             return None;
         }
@@ -400,13 +417,29 @@ fn build_org(n: usize, rng: &mut Draw) -> Vec<Person> {
         };
         let skill = rng.normal() * 0.8 + if family == Family::Manager { 0.2 } else { 0.0 };
         let usage = if family == Family::Manager || family == Family::Executive {
-            if rng.chance(0.7) { 4 } else { rng.below(3) }
+            if rng.chance(0.7) {
+                4
+            } else {
+                rng.below(3)
+            }
         } else {
             let u = rng.unit();
-            if u < 0.2 { 0 } else if u < 0.35 { 1 } else if u < 0.7 { 2 } else { 3 }
+            if u < 0.2 {
+                0
+            } else if u < 0.35 {
+                1
+            } else if u < 0.7 {
+                2
+            } else {
+                3
+            }
         };
         let rating_bias = if family == Family::Manager && rng.chance(0.12) {
-            if rng.chance(0.6) { 0.9 } else { -0.8 }
+            if rng.chance(0.6) {
+                0.9
+            } else {
+                -0.8
+            }
         } else {
             0.0
         };
@@ -542,7 +575,10 @@ mod tests {
             let d = sample(&SampleOptions { employees: n, months: 2, seed: 3 }).unwrap();
             assert_eq!(d.row_count(), n * 2);
         }
-        assert_eq!(sample(&SampleOptions { employees: 0, months: 2, seed: 3 }).unwrap_err().kind.js_name(), "ParamError");
+        assert_eq!(
+            sample(&SampleOptions { employees: 0, months: 2, seed: 3 }).unwrap_err().kind.js_name(),
+            "ParamError"
+        );
         let e = sample(&SampleOptions { employees: 10_000_000, months: 24, seed: 3 }).unwrap_err();
         assert_eq!(e.kind.js_name(), "LimitError");
         assert_eq!(header_for_alias("csat"), Some("客户满意度"));

@@ -1,0 +1,100 @@
+# hrlens — one entry point for build, serve and test.
+#
+#   make serve   build the wasm package and serve the page (sample data loaded)
+#   make test    every test: lint, native, wasm (headless Chromium), Node + browser end-to-end
+#   make build   only build pkg/ (the npm package)
+#   make bench   benchmarks (not part of make test), see BENCHMARKS.md
+#
+# Each target first installs what it needs, idempotently and quietly when present.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+# The wasm-bindgen CLI must match the crate exactly (Cargo.toml pins "=X").
+WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ {getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)
+WASM_TARGET := wasm32-unknown-unknown
+WASM_OUT := target/$(WASM_TARGET)/release/hrlens.wasm
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+PORT ?= 8080
+CHROMIUM ?= /usr/bin/chromium
+CHROMEDRIVER ?= /usr/bin/chromedriver
+export CHROMIUM CHROMEDRIVER
+
+.PHONY: help tools tools-rust tools-node tools-browser build serve test lint test-native test-wasm test-js bench clean
+
+help:
+	@echo "make serve   build and serve the page at http://127.0.0.1:$(PORT)/ with the sample data"
+	@echo "make test    run every test (lint, native, wasm in Chromium, Node + browser end-to-end)"
+	@echo "make build   build pkg/ only"
+	@echo "make bench   run the benchmarks and rewrite BENCHMARKS.md"
+
+# ---- installs (idempotent) -------------------------------------------------
+
+tools: tools-rust tools-node
+
+tools-rust:
+	@command -v cargo >/dev/null || { echo "cargo not found: install Rust with rustup first"; exit 1; }
+	@rustup target list --installed 2>/dev/null | grep -qx $(WASM_TARGET) || rustup target add $(WASM_TARGET)
+	@rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
+	@rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
+	@if [ "$$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $(WASM_BINDGEN_VERSION)" ]; then \
+	  echo "installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION) (about 4 minutes, once)"; \
+	  cargo install -q wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --force; \
+	fi
+
+tools-node: node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	@command -v node >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nodejs npm; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+tools-browser:
+	@if [ ! -x $(CHROMIUM) ] || [ ! -x $(CHROMEDRIVER) ]; then \
+	  echo "installing Chromium and ChromeDriver from apt"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	fi
+
+# ---- build -------------------------------------------------------------------
+
+build: tools pkg/hrlens_bg.wasm
+
+pkg/hrlens_bg.wasm: $(shell find src -name '*.rs') Cargo.toml Cargo.lock tools/pkg.mjs $(wildcard schema/*.json)
+	cargo build --release --target $(WASM_TARGET) --lib
+	wasm-bindgen --target web --out-dir pkg --out-name hrlens $(WASM_OUT)
+	node_modules/.bin/wasm-opt -O3 --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int \
+	  --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+	  pkg/hrlens_bg.wasm -o pkg/hrlens_bg.wasm
+	node tools/pkg.mjs
+
+serve: build
+	node tools/serve.mjs --port $(PORT)
+
+# ---- tests -------------------------------------------------------------------
+
+test: tools tools-browser lint test-native test-wasm test-js
+	@echo "make test: all suites passed"
+
+lint:
+	cargo fmt --check
+	cargo clippy -q --all-targets -- -D warnings
+	cargo clippy -q --target $(WASM_TARGET) --lib -- -D warnings
+
+test-native:
+	cargo test -q
+
+test-wasm: tools-browser
+	CHROMEDRIVER=$(CHROMEDRIVER) cargo test -q --target $(WASM_TARGET) --test wasm
+
+test-js: build tools-browser
+	node --test --test-concurrency=1 tests/js/
+
+# ---- benchmarks ----------------------------------------------------------------
+
+bench: build tools-browser
+	node bench/run.mjs
+
+clean:
+	rm -rf pkg target/$(WASM_TARGET)

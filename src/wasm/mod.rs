@@ -1,0 +1,243 @@
+//! The JavaScript facade: the only code that knows about wasm-bindgen.
+//!
+//! Each exported type wraps an engine type (`inner`) and delegates with `?`.
+//! Bulk numbers leave as typed arrays (copies), small results as plain
+//! objects via serde-wasm-bindgen, and every engine [`Error`] becomes a thrown
+//! JS `Error` whose `name` is its kind (`FormatError`, `ParamError`, …) with
+//! `messageZh`, `file`, `line` and `column` properties.
+//!
+//! Areas add their methods in their own files with further
+//! `#[wasm_bindgen] impl Dataset` blocks.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::engine::{self, ColumnData, Error, ErrorKind};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+export type Role = "employeeId" | "name" | "department" | "managerId" | "period" | "jobLevel";
+export interface LoadOptions {
+  /** A hint only; the content is sniffed. */
+  filename?: string;
+  /** XLSX sheet name (default: the first non-empty sheet). */
+  sheet?: string;
+  /** auto: BOM, then UTF-8, else GB18030. */
+  encoding?: "auto" | "utf-8" | "gb18030";
+  /** Sniffed when absent. */
+  delimiter?: "," | ";" | "\t" | "|";
+}
+export interface SampleOptions { employees?: number; months?: number; seed?: number }
+export interface ColumnInfo {
+  name: string; kind: "number" | "category" | "date" | "text";
+  role: Role | null; missing: number; distinct: number; percent?: boolean;
+}
+export interface DataWarning { row?: number; column?: string; message: string; messageZh: string }
+export interface SourceInfo {
+  format: "csv" | "xlsx" | "json" | "sample"; filename?: string;
+  encoding?: string; delimiter?: string; sheet?: string;
+}
+export interface ColumnStats {
+  column: string; count: number; missing: number; min: number; max: number;
+  mean: number; std: number; p25: number; median: number; p75: number;
+}
+export interface Histogram { column: string; edges: number[]; counts: number[]; missing: number }
+/** The properties every error thrown by hrlens carries besides name and message. */
+export interface HrlensError extends Error {
+  name: "FormatError" | "EncodingError" | "LimitError" | "ParamError";
+  messageZh: string; file?: string; line?: number; column?: string;
+}
+"#;
+
+/// Convert an engine error into a thrown JS `Error`.
+pub(crate) fn js_error(e: Error) -> JsValue {
+    let err = js_sys::Error::new(&e.to_en());
+    // Exhaustive on purpose: a new kind must be named here.
+    let name = match e.kind {
+        ErrorKind::Format => "FormatError",
+        ErrorKind::Encoding => "EncodingError",
+        ErrorKind::Limit => "LimitError",
+        ErrorKind::Param => "ParamError",
+    };
+    err.set_name(name);
+    let obj: &JsValue = err.as_ref();
+    let set = |k: &str, v: JsValue| {
+        // Setting a property on a fresh Error object cannot fail.
+        let _ = js_sys::Reflect::set(obj, &JsValue::from_str(k), &v);
+    };
+    set("messageZh", JsValue::from_str(&e.to_zh()));
+    if let Some(f) = &e.file {
+        set("file", JsValue::from_str(f));
+    }
+    if let Some(l) = e.line {
+        set("line", JsValue::from_f64(l as f64));
+    }
+    if let Some(c) = &e.column {
+        set("column", JsValue::from_str(c));
+    }
+    err.into()
+}
+
+/// Options objects in: `undefined`/`null` mean defaults; a malformed object
+/// (wrong type, or a key the options do not have, such as a typo) is a `ParamError`.
+pub(crate) fn from_js<T: DeserializeOwned + Default>(v: JsValue, what: &str) -> Result<T, JsValue> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(T::default());
+    }
+    from_js_required(v, what)
+}
+
+/// Required values in (no default). They pass through a JSON value so that
+/// `deny_unknown_fields` sees every key (serde-wasm-bindgen reads only known ones).
+pub(crate) fn from_js_required<T: DeserializeOwned>(v: JsValue, what: &str) -> Result<T, JsValue> {
+    let bad = |e: String| js_error(Error::param(format!("invalid {what}: {e}"), format!("{what} 无效：{e}")));
+    let json: serde_json::Value = serde_wasm_bindgen::from_value(v).map_err(|e| bad(e.to_string()))?;
+    serde_json::from_value(json).map_err(|e| bad(e.to_string()))
+}
+
+/// Small results out, as plain objects (`None` → `null`, maps → objects).
+pub(crate) fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, JsValue> {
+    let ser = serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true).serialize_maps_as_objects(true);
+    v.serialize(&ser)
+        .map_err(|e| js_error(Error::param(format!("cannot convert result: {e}"), format!("结果转换失败：{e}"))))
+}
+
+/// The library version (the crate's).
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_owned()
+}
+
+/// A loaded table, held in wasm memory; JS holds only this handle.
+///
+/// ```js
+/// const ds = Dataset.sample({ employees: 200, months: 12, seed: 1 });
+/// ds.rowCount;            // 2400
+/// ds.column("客户满意度"); // Float64Array, NaN = missing
+/// ```
+#[wasm_bindgen]
+pub struct Dataset {
+    pub(crate) inner: engine::Dataset,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct WarningOut<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    row: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    column: Option<&'a str>,
+    message: &'a str,
+    message_zh: &'a str,
+}
+
+#[wasm_bindgen]
+impl Dataset {
+    /// Load a CSV (XLSX and JSON as the ingest grows) from its bytes.
+    ///
+    /// ```js
+    /// const ds = Dataset.load(new Uint8Array(await file.arrayBuffer()), { filename: file.name });
+    /// ```
+    pub fn load(
+        bytes: &[u8],
+        #[wasm_bindgen(unchecked_param_type = "LoadOptions | undefined")] opts: JsValue,
+    ) -> Result<Dataset, JsValue> {
+        let opts: engine::ingest::LoadOptions = from_js(opts, "load options")?;
+        engine::ingest::load(bytes, &opts).map(|inner| Dataset { inner }).map_err(js_error)
+    }
+
+    /// The built-in sample panel (default 2,000 employees × 24 months, seed 42).
+    pub fn sample(
+        #[wasm_bindgen(unchecked_param_type = "SampleOptions | undefined")] opts: JsValue,
+    ) -> Result<Dataset, JsValue> {
+        let opts: engine::sample::SampleOptions = from_js(opts, "sample options")?;
+        engine::sample::sample(&opts).map(|inner| Dataset { inner }).map_err(js_error)
+    }
+
+    #[wasm_bindgen(getter, js_name = rowCount)]
+    pub fn row_count(&self) -> f64 {
+        self.inner.row_count() as f64
+    }
+
+    /// One entry per column: name, kind, role, missing and distinct counts.
+    #[wasm_bindgen(unchecked_return_type = "ColumnInfo[]")]
+    pub fn columns(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.summary())
+    }
+
+    /// A column's values: numbers as a `Float64Array` (NaN = missing); dates,
+    /// categories and text as display strings (`""` = missing).
+    #[wasm_bindgen(unchecked_return_type = "Float64Array | string[]")]
+    pub fn column(&self, name: &str) -> Result<JsValue, JsValue> {
+        let c = self.inner.require(name).map_err(js_error)?;
+        match &c.data {
+            ColumnData::Number(v) => Ok(js_sys::Float64Array::from(v.as_slice()).into()),
+            _ => {
+                let out = js_sys::Array::new_with_length(c.len() as u32);
+                for i in 0..c.len() {
+                    let s = c.display(i);
+                    out.set(i as u32, JsValue::from_str(s.as_deref().unwrap_or("")));
+                }
+                Ok(out.into())
+            }
+        }
+    }
+
+    /// What loading repaired or skipped: `row` is the line in the file (1-based).
+    #[wasm_bindgen(unchecked_return_type = "DataWarning[]")]
+    pub fn warnings(&self) -> Result<JsValue, JsValue> {
+        let out: Vec<WarningOut> = self
+            .inner
+            .warnings()
+            .iter()
+            .map(|w| WarningOut {
+                row: w.row,
+                column: w.column.as_deref(),
+                message: &w.message.en,
+                message_zh: &w.message.zh,
+            })
+            .collect();
+        to_js(&out)
+    }
+
+    /// Where the data came from: format, encoding, delimiter, sheet.
+    #[wasm_bindgen(unchecked_return_type = "SourceInfo")]
+    pub fn source(&self) -> Result<JsValue, JsValue> {
+        to_js(self.inner.source())
+    }
+
+    /// Give a column a role (taking it from any other column), or clear it with `null`.
+    #[wasm_bindgen(js_name = setRole)]
+    pub fn set_role(
+        &mut self,
+        column: &str,
+        #[wasm_bindgen(unchecked_param_type = "Role | null")] role: JsValue,
+    ) -> Result<(), JsValue> {
+        let role = match role.as_string() {
+            None if role.is_null() || role.is_undefined() => None,
+            Some(s) => Some(engine::Role::parse(&s).ok_or_else(|| {
+                js_error(Error::param(
+                    format!(
+                        "unknown role \"{s}\"; expected employeeId, name, department, managerId, period or jobLevel"
+                    ),
+                    format!("未知角色“{s}”；应为 employeeId、name、department、managerId、period 或 jobLevel"),
+                ))
+            })?),
+            None => return Err(js_error(Error::param("role must be a string or null", "角色必须是字符串或 null"))),
+        };
+        self.inner.set_role(column, role).map_err(js_error)
+    }
+
+    /// Summary statistics of a number column.
+    #[wasm_bindgen(unchecked_return_type = "ColumnStats")]
+    pub fn stats(&self, column: &str) -> Result<JsValue, JsValue> {
+        to_js(&engine::describe::stats(&self.inner, column).map_err(js_error)?)
+    }
+
+    /// Equal-width histogram of a number column.
+    #[wasm_bindgen(unchecked_return_type = "Histogram")]
+    pub fn histogram(&self, column: &str, bins: u32) -> Result<JsValue, JsValue> {
+        to_js(&engine::describe::histogram(&self.inner, column, bins as usize).map_err(js_error)?)
+    }
+}
