@@ -86,7 +86,7 @@ test-native:
 	cargo test -q
 
 test-wasm: tools-browser
-	CHROMEDRIVER=$(CHROMEDRIVER) cargo test -q --target $(WASM_TARGET) --test wasm
+	CHROMEDRIVER=$(CHROMEDRIVER) cargo test --target $(WASM_TARGET) --test wasm
 
 test-js: build tools-browser
 	node --test --test-concurrency=1 tests/js/

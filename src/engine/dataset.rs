@@ -280,7 +280,11 @@ impl Column {
         match &self.data {
             ColumnData::Number(v) => {
                 let x = *v.get(row)?;
-                if x.is_nan() { None } else { Some(Cow::Owned(format_number(x))) }
+                if x.is_nan() {
+                    None
+                } else {
+                    Some(Cow::Owned(format_number(x)))
+                }
             }
             ColumnData::Date { days, unit } => {
                 let d = *days.get(row)?;
@@ -299,7 +303,11 @@ impl Column {
 
 /// Bits of a float with -0.0 folded into 0.0, for counting distinct values.
 fn canonical_bits(x: f64) -> u64 {
-    if x == 0.0 { 0 } else { x.to_bits() }
+    if x == 0.0 {
+        0
+    } else {
+        x.to_bits()
+    }
 }
 
 /// Shortest round-tripping decimal form, without a trailing `.0` for integers.

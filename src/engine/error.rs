@@ -84,11 +84,7 @@ impl Error {
     }
     /// A `ParamError` for a column name that is not in the dataset.
     pub fn unknown_column(name: &str) -> Error {
-        Error::param(
-            format!("no column named \"{name}\""),
-            format!("找不到列“{name}”"),
-        )
-        .at_column(name)
+        Error::param(format!("no column named \"{name}\""), format!("找不到列“{name}”")).at_column(name)
     }
     pub fn in_file(mut self, file: Option<&str>) -> Error {
         if self.file.is_none() {
@@ -122,13 +118,21 @@ impl Error {
     /// The full message in English, position first.
     pub fn to_en(&self) -> String {
         let loc = self.location(false);
-        if loc.is_empty() { self.message.en.clone() } else { format!("{loc}: {}", self.message.en) }
+        if loc.is_empty() {
+            self.message.en.clone()
+        } else {
+            format!("{loc}: {}", self.message.en)
+        }
     }
 
     /// The full message in Chinese, position first.
     pub fn to_zh(&self) -> String {
         let loc = self.location(true);
-        if loc.is_empty() { self.message.zh.clone() } else { format!("{loc}：{}", self.message.zh) }
+        if loc.is_empty() {
+            self.message.zh.clone()
+        } else {
+            format!("{loc}：{}", self.message.zh)
+        }
     }
 }
 

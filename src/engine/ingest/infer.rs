@@ -96,7 +96,10 @@ pub fn build_columns(names: Vec<String>, cells: Vec<Vec<String>>, lines: &[u64])
             warnings.push(Warning::new(
                 Some(1),
                 Some(&name),
-                Msg::new(format!("header {} is empty; named \"{name}\"", i + 1), format!("第 {} 列表头为空，命名为“{name}”", i + 1)),
+                Msg::new(
+                    format!("header {} is empty; named \"{name}\"", i + 1),
+                    format!("第 {} 列表头为空，命名为“{name}”", i + 1),
+                ),
             ));
         }
         if seen.contains(&name) {
@@ -189,7 +192,11 @@ fn type_column(name: &str, role: Option<Role>, values: &[String], lines: &[u64])
     // Strings.
     let interned = Interned::from_strings(values.iter().map(|v| if is_na(v) { None } else { Some(v.trim()) }));
     let distinct = interned.dict.len();
-    let kind = if id_like || (distinct > 50 && distinct * 2 > present.len()) { ColumnKind::Text } else { ColumnKind::Category };
+    let kind = if id_like || (distinct > 50 && distinct * 2 > present.len()) {
+        ColumnKind::Text
+    } else {
+        ColumnKind::Category
+    };
     (Column::strings(name, interned, kind), Vec::new())
 }
 
@@ -226,11 +233,7 @@ mod tests {
         let names = vec!["Zip".to_string(), "n".to_string(), "n".to_string()];
         let mut n: Vec<String> = (0..20).map(|i| i.to_string()).collect();
         n.push("oops".into());
-        let cells = vec![
-            (0..21).map(|i| format!("0{i:04}")).collect(),
-            n,
-            (0..21).map(|_| String::new()).collect(),
-        ];
+        let cells = vec![(0..21).map(|i| format!("0{i:04}")).collect(), n, (0..21).map(|_| String::new()).collect()];
         let lines: Vec<u64> = (2..23).collect();
         let (cols, w) = build_columns(names, cells, &lines);
         assert_eq!(cols[0].kind(), ColumnKind::Category);

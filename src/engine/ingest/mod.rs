@@ -44,11 +44,8 @@ fn load_csv(bytes: &[u8], opts: &LoadOptions) -> Result<Dataset> {
         Some(d) => parse_delimiter(d)?,
         None => sniff_delimiter(text),
     };
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
+    let mut reader =
+        csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut records = reader.records();
     let header = match records.next() {
         Some(r) => r.map_err(csv_error)?,
@@ -63,11 +60,7 @@ fn load_csv(bytes: &[u8], opts: &LoadOptions) -> Result<Dataset> {
         let rec = rec.map_err(csv_error)?;
         let line = rec.position().map_or(0, |p| p.line());
         if rec.iter().all(|f| f.trim().is_empty()) {
-            warnings.push(Warning::new(
-                Some(line),
-                None,
-                Msg::new("blank line skipped", "已跳过空行"),
-            ));
+            warnings.push(Warning::new(Some(line), None, Msg::new("blank line skipped", "已跳过空行")));
             continue;
         }
         if rec.len() != width {
@@ -129,11 +122,8 @@ fn decode<'a>(bytes: &'a [u8], encoding: Option<&str>) -> Result<&'a str> {
     std::str::from_utf8(body).map_err(|e| {
         let offset = e.valid_up_to();
         let line = body.get(..offset).map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count()) as u64 + 1;
-        Error::encoding(
-            format!("not valid UTF-8 at byte {offset}"),
-            format!("第 {offset} 字节处不是有效的 UTF-8"),
-        )
-        .at_line(line)
+        Error::encoding(format!("not valid UTF-8 at byte {offset}"), format!("第 {offset} 字节处不是有效的 UTF-8"))
+            .at_line(line)
     })
 }
 
@@ -156,11 +146,8 @@ fn sniff_delimiter(text: &str) -> u8 {
     let sample: String = text.lines().take(20).collect::<Vec<_>>().join("\n");
     let mut best = (b',', 0usize);
     for d in [b',', b'\t', b';', b'|'] {
-        let mut rdr = csv::ReaderBuilder::new()
-            .delimiter(d)
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(sample.as_bytes());
+        let mut rdr =
+            csv::ReaderBuilder::new().delimiter(d).has_headers(false).flexible(true).from_reader(sample.as_bytes());
         let widths: Vec<usize> = rdr.records().filter_map(|r| r.ok()).map(|r| r.len()).collect();
         let Some(&first) = widths.first() else { continue };
         if first < 2 {
