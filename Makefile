@@ -80,7 +80,7 @@ test: tools tools-browser lint test-native test-wasm test-js
 lint:
 	cargo fmt --check
 	cargo clippy -q --all-targets -- -D warnings
-	cargo clippy -q --target $(WASM_TARGET) --lib -- -D warnings
+	cargo clippy -q --target $(WASM_TARGET) --lib --tests -- -D warnings
 
 test-native:
 	cargo test -q

@@ -1,5 +1,6 @@
 //! Fixes the checksums the wasm tests compare against, so native and wasm
 //! must agree bit for bit (regenerate with `HRLENS_BLESS=1 cargo test --test native_checksums`).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 use hrlens::engine::sample::{sample, SampleOptions};
 
 fn csat_checksum() -> u64 {

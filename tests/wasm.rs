@@ -1,6 +1,7 @@
 //! The facade in headless Chromium (wasm-bindgen-test): typed arrays out,
 //! bad input arrives as a JS `Error` with a `name`, a message and a position.
 #![cfg(target_arch = "wasm32")]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use hrlens::wasm::Dataset;
 use wasm_bindgen::{JsCast, JsValue};
@@ -78,6 +79,6 @@ fn bad_options_are_param_errors() {
     let e = error_of(Dataset::sample(opts(r#"{"employees": 100000000}"#)).err().expect("an error"));
     assert_eq!(e.name().as_string().as_deref(), Some("LimitError"));
     let ds = Dataset::sample(opts(r#"{"employees": 5, "months": 1}"#)).unwrap();
-    let e = error_of(ds.column("nope").err().expect("an error"));
+    let e = error_of(ds.column("nope").expect_err("an error"));
     assert_eq!(e.name().as_string().as_deref(), Some("ParamError"));
 }
