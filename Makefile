@@ -93,8 +93,12 @@ test-js: build tools-browser
 
 # ---- benchmarks ----------------------------------------------------------------
 
-bench: build tools-browser
+bench: build tools-browser bench/node_modules/.installed
 	node bench/run.mjs
+
+bench/node_modules/.installed: bench/package.json bench/package-lock.json
+	cd bench && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
 clean:
 	rm -rf pkg target/$(WASM_TARGET)

@@ -24,6 +24,11 @@ export const CSP = [
   "frame-ancestors 'none'",
 ].join("; ");
 
+// The benchmark page runs peers that need eval (Arquero compiles expressions
+// with new Function; DuckDB-Wasm's loader too): it gets its own, looser policy.
+// The product's pages never do.
+export const BENCH_CSP = "default-src 'self'; script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'; worker-src 'self' blob:";
+
 const TYPES = {
   ".html": "text/html; charset=utf-8",
   ".js": "text/javascript; charset=utf-8",
@@ -65,7 +70,7 @@ export function startServer({ port = 8080, host = "127.0.0.1", quiet = false } =
       const body = await readFile(target);
       res.writeHead(200, {
         "Content-Type": TYPES[extname(target)] ?? "application/octet-stream",
-        "Content-Security-Policy": CSP,
+        "Content-Security-Policy": rel.startsWith("bench/") ? BENCH_CSP : CSP,
         "X-Content-Type-Options": "nosniff",
         "Referrer-Policy": "no-referrer",
         "Cache-Control": "no-store",

@@ -4,18 +4,20 @@
 //! ```text
 //! hrlens info FILE            columns, kinds, roles, warnings of a CSV
 //! hrlens sample [EMPLOYEES] [MONTHS] [SEED]   write the sample panel as CSV to stdout
+//! hrlens bench-data ROWS FEATURES KPIS SEED   write a benchmark table as CSV to stdout
 //! ```
 
 use std::io::Write;
 use std::process::ExitCode;
 
 use hrlens::engine::ingest::{load, LoadOptions};
-use hrlens::engine::sample::{sample, SampleOptions};
+use hrlens::engine::sample::{bench_table, sample, SampleOptions};
 use hrlens::engine::{Dataset, Error};
 
 const USAGE: &str = "usage:
   hrlens info FILE                              describe a file: columns, kinds, roles, warnings
-  hrlens sample [EMPLOYEES] [MONTHS] [SEED]     write the built-in sample as CSV to stdout";
+  hrlens sample [EMPLOYEES] [MONTHS] [SEED]     write the built-in sample as CSV to stdout
+  hrlens bench-data ROWS FEATURES KPIS SEED     write a seeded benchmark table as CSV to stdout";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -25,6 +27,7 @@ fn main() -> ExitCode {
             None => Err(format!("missing FILE\n{USAGE}")),
         },
         Some("sample") => sample_csv(&args[1..]),
+        Some("bench-data") => bench_csv(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())
@@ -82,12 +85,26 @@ fn print_info(ds: &Dataset) -> std::io::Result<()> {
     Ok(())
 }
 
+fn arg_num(args: &[String], i: usize, default: u64) -> Result<u64, String> {
+    args.get(i).map_or(Ok(default), |s| s.parse().map_err(|_| format!("\"{s}\" is not a whole number")))
+}
+
 fn sample_csv(args: &[String]) -> Result<(), String> {
-    let num = |i: usize, default: u64| -> Result<u64, String> {
-        args.get(i).map_or(Ok(default), |s| s.parse().map_err(|_| format!("\"{s}\" is not a whole number")))
+    let opts = SampleOptions {
+        employees: arg_num(args, 0, 2000)? as usize,
+        months: arg_num(args, 1, 24)? as usize,
+        seed: arg_num(args, 2, 42)?,
     };
-    let opts = SampleOptions { employees: num(0, 2000)? as usize, months: num(1, 24)? as usize, seed: num(2, 42)? };
-    let ds = sample(&opts).map_err(|e| e.to_string())?;
+    write_csv(&sample(&opts).map_err(|e| e.to_string())?)
+}
+
+fn bench_csv(args: &[String]) -> Result<(), String> {
+    let rows = arg_num(args, 0, 100_000)? as usize;
+    let (features, kpis, seed) = (arg_num(args, 1, 16)? as usize, arg_num(args, 2, 0)? as usize, arg_num(args, 3, 7)?);
+    write_csv(&bench_table(rows, features, kpis, seed).map_err(|e| e.to_string())?)
+}
+
+fn write_csv(ds: &Dataset) -> Result<(), String> {
     let mut w = csv::Writer::from_writer(std::io::stdout().lock());
     let cols = ds.columns();
     w.write_record(cols.iter().map(|c| c.name.as_str())).map_err(|e| e.to_string())?;

@@ -584,3 +584,82 @@ mod tests {
         assert_eq!(header_for_alias("csat"), Some("客户满意度"));
     }
 }
+
+/// A wide, HR-shaped table for benchmarks: `rows` rows of employee-months
+/// (12 months per employee) with an id, one of 40 departments, a job level,
+/// the month, `features` numeric features drawn around 8 seeded centres (so
+/// k-means has structure to find) and `kpis` KPI indicators in 0..100.
+///
+/// # Errors
+/// `ParamError` for zero rows, `LimitError` past [`MAX_SAMPLE_ROWS`] or 64 features/KPIs.
+pub fn bench_table(rows: usize, features: usize, kpis: usize, seed: u64) -> Result<Dataset> {
+    if rows == 0 {
+        return Err(Error::param("rows must be at least 1", "行数至少为 1"));
+    }
+    if rows > MAX_SAMPLE_ROWS || features > 64 || kpis > 64 {
+        return Err(Error::limit(
+            format!("at most {MAX_SAMPLE_ROWS} rows and 64 features and KPIs"),
+            format!("最多 {MAX_SAMPLE_ROWS} 行、64 个特征和 64 个指标"),
+        ));
+    }
+    let mut rng = Draw(Pcg64Mcg::seed_from_u64(seed));
+    let centres: Vec<Vec<f64>> = (0..8).map(|_| (0..features).map(|_| 10.0 * rng.normal()).collect()).collect();
+    let depts: Vec<String> = (0..40).map(|i| format!("{}{}部", REGIONS.get(i % 5).unwrap_or(&""), i / 5 + 1)).collect();
+    let employees = rows.div_ceil(12);
+    let id_width = employees.to_string().len().max(5);
+    let emp_dept: Vec<usize> = (0..employees).map(|_| rng.below(depts.len())).collect();
+    let emp_level: Vec<f64> = (0..employees).map(|_| 1.0 + rng.below(8) as f64).collect();
+    let emp_centre: Vec<usize> = (0..employees).map(|_| rng.below(centres.len())).collect();
+    let first = FIRST_MONTH.0 * 12 + FIRST_MONTH.1 as i32 - 1;
+
+    let mut ids = Interned::with_capacity(rows);
+    let mut dept = Interned::with_capacity(rows);
+    let mut level = Vec::with_capacity(rows);
+    let mut month = Vec::with_capacity(rows);
+    let mut feats: Vec<Vec<f64>> = (0..features).map(|_| Vec::with_capacity(rows)).collect();
+    let mut kpi: Vec<Vec<f64>> = (0..kpis).map(|_| Vec::with_capacity(rows)).collect();
+    for r in 0..rows {
+        let e = r / 12;
+        ids.push(Some(&format!("E{:0id_width$}", e + 1)));
+        dept.push(emp_dept.get(e).and_then(|&d| depts.get(d)).map(String::as_str));
+        level.push(emp_level.get(e).copied().unwrap_or(1.0));
+        month.push(dates::month_start(first + (r % 12) as i32));
+        let centre = emp_centre.get(e).and_then(|&c| centres.get(c));
+        for (j, col) in feats.iter_mut().enumerate() {
+            let c = centre.and_then(|c| c.get(j)).copied().unwrap_or(0.0);
+            col.push(((c + 2.0 * rng.normal()) * 100.0).round() / 100.0);
+        }
+        for col in kpi.iter_mut() {
+            col.push(((70.0 + 12.0 * rng.normal()).clamp(0.0, 100.0) * 10.0).round() / 10.0);
+        }
+    }
+    let mut columns = vec![
+        Column::strings("工号", ids, ColumnKind::Text).with_role(Some(Role::EmployeeId)),
+        Column::strings("部门", dept, ColumnKind::Category).with_role(Some(Role::Department)),
+        Column::number("职级", level).with_role(Some(Role::JobLevel)),
+        Column::date("月份", month, DateUnit::Month).with_role(Some(Role::Period)),
+    ];
+    for (j, v) in feats.into_iter().enumerate() {
+        columns.push(Column::number(format!("f{:02}", j + 1), v));
+    }
+    for (j, v) in kpi.into_iter().enumerate() {
+        columns.push(Column::number(format!("k{:02}", j + 1), v));
+    }
+    Dataset::new(columns, Source { format: "sample".into(), ..Source::default() })
+}
+
+#[cfg(test)]
+mod bench_table_tests {
+    use super::*;
+
+    #[test]
+    fn shape_and_determinism() {
+        let a = bench_table(100, 16, 12, 1).unwrap();
+        assert_eq!(a.row_count(), 100);
+        assert_eq!(a.columns().len(), 4 + 16 + 12);
+        assert!(a == bench_table(100, 16, 12, 1).unwrap());
+        assert_eq!(a.require("月份").unwrap().distinct(), 12);
+        assert_eq!(a.require("工号").unwrap().distinct(), 9);
+        assert!(bench_table(0, 1, 1, 1).is_err());
+    }
+}
