@@ -62,6 +62,23 @@ test("loads a CSV through the file input and shows its summary and checks", asyn
   assert.match(await page.textContent("#source"), /csv/);
 });
 
+test("a file dropped on the drop zone loads too", async () => {
+  const dt = await page.evaluateHandle(() => {
+    const d = new DataTransfer();
+    const csv = "EmpID;Department;Score\n" + Array.from({ length: 12 }, (_, i) => `${i + 1};Sales;${60 + i}`).join("\n");
+    d.items.add(new File([csv], "dropped.csv", { type: "text/csv" }));
+    return d;
+  });
+  await page.dispatchEvent("#drop", "dragover", { dataTransfer: dt });
+  await page.dispatchEvent("#drop", "drop", { dataTransfer: dt });
+  await page.waitForFunction(() => document.getElementById("status").textContent.includes("dropped.csv"));
+  await page.waitForSelector('#chart[data-ready="true"][data-column="Score"]');
+  assert.match(await page.textContent("#source"), /;/);
+  const roles = await page.textContent("#columns tbody");
+  assert.match(roles, /(employee id|工号)/);
+  assert.match(roles, /(department|部门)/);
+});
+
 test("a bad file shows a clear error and the page keeps working", async () => {
   await page.setInputFiles("#file", { name: "empty.csv", mimeType: "text/csv", buffer: Buffer.from("") });
   await page.waitForSelector("#error:not([hidden])");
