@@ -578,12 +578,19 @@ fn finish(raw: Raw, months: Option<&RowMonths>) -> (OrgTree, Vec<u32>) {
             }
             Loop::Cycle(c) => {
                 let ids: Vec<String> = c.iter().map(|&v| id_of(v)).collect();
-                let chain = ids.join(" → ");
+                let head = ids.first().cloned().unwrap_or_default();
+                // Long cycles are named by their first links only; `ids` has them all.
+                let shown = ids.get(..ids.len().min(8)).unwrap_or(&[]).join(" → ");
+                let (more_en, more_zh) = if ids.len() > 8 {
+                    (format!(" → … ({} in all)", ids.len()), format!(" → …（共 {} 个）", ids.len()))
+                } else {
+                    (String::new(), String::new())
+                };
                 problems.push(OrgProblem {
                     kind: ProblemKind::Cycle,
                     message: Msg::new(
-                        format!("reporting cycle {chain} → {}; cut above \"{}\"", ids.first().cloned().unwrap_or_default(), ids.first().cloned().unwrap_or_default()),
-                        format!("汇报关系成环：{chain} → {}；已在“{}”处断开", ids.first().cloned().unwrap_or_default(), ids.first().cloned().unwrap_or_default()),
+                        format!("reporting cycle {shown}{more_en} → {head}; cut above \"{head}\""),
+                        format!("汇报关系成环：{shown}{more_zh} → {head}；已在“{head}”处断开"),
                     ),
                     ids,
                     missing: None,

@@ -11,6 +11,8 @@
 //! | `above: x` | value > x | x | value − x | \|value − x\| ≥ 10% of \|x\| |
 //! | `consecutiveDeclines: n` | the month ends n month-over-month declines in a row (n + 1 consecutive months present, each lower than the one before) | the value n months before | length of the decline run | run ≥ 2n, or a fall of ≥ 10% over the n months |
 //! | `dropPct: p` | value ≤ base − \|base\|·p/100, base = mean of the values present in the previous `window` months (default 3, base ≠ 0) | base − \|base\|·p/100 | drop in % of \|base\| | drop ≥ 2p |
+//! | `slopeBelow: s` | the least-squares slope of the last `slopeMonths` months (default 6, this one included, ≥ 3 of them present) is < s (metric units per month) | s | the slope | slope ≤ s − \|s\| |
+//! | `slopeAbove: s` | that slope is > s | s | the slope | slope ≥ s + \|s\| |
 //! | `robustZ: t` | \|z\| ≥ t, z = (value − median) / (1.4826·MAD) over the series' own present values (≥ 6 of them; when MAD = 0, 1.2533·mean absolute deviation is used, and a constant series never fires) | median ± t·scale, on the side crossed | z | \|z\| ≥ 1.5t |
 //!
 //! Other alerts are `warning`. Messages are in Chinese and English.
@@ -54,6 +56,8 @@ use super::{check_window, parse_period_opt};
 pub const TOP_CONTRIBUTORS: usize = 5;
 /// Indicators listed per explanation.
 pub const TOP_INDICATORS: usize = 5;
+/// Months of the slope conditions by default.
+pub const DEFAULT_SLOPE_MONTHS: usize = 6;
 /// Present values a series needs for a robust z-score.
 pub const MIN_ROBUST_POINTS: usize = 6;
 
@@ -74,6 +78,12 @@ pub struct AlertRule {
     pub window: Option<usize>,
     /// Robust z threshold (3.5 is the usual choice).
     pub robust_z: Option<f64>,
+    /// Fire while the slope over the last `slopeMonths` months is below this (units per month).
+    pub slope_below: Option<f64>,
+    /// Fire while that slope is above this.
+    pub slope_above: Option<f64>,
+    /// Months of the slope conditions (default 6).
+    pub slope_months: Option<usize>,
     /// Only alerts at or after this month (`YYYY-MM`).
     pub since: Option<String>,
     /// Explain group alerts (default true).
@@ -100,7 +110,7 @@ pub struct Alert {
     pub label: String,
     pub period: String,
     pub metric: String,
-    /// `below`, `above`, `consecutiveDeclines`, `dropPct` or `robustZ`.
+    /// `below`, `above`, `consecutiveDeclines`, `dropPct`, `slopeBelow`, `slopeAbove` or `robustZ`.
     pub rule: String,
     /// Position of the rule in the list given.
     pub rule_index: usize,
@@ -190,13 +200,20 @@ impl AlertRule {
             && self.consecutive_declines.is_none()
             && self.drop_pct.is_none()
             && self.robust_z.is_none()
+            && self.slope_below.is_none()
+            && self.slope_above.is_none()
         {
             return bad(
-                "needs one of below, above, consecutiveDeclines, dropPct, robustZ".into(),
-                "需要 below、above、consecutiveDeclines、dropPct、robustZ 之一".into(),
+                "needs one of below, above, consecutiveDeclines, dropPct, robustZ, slopeBelow, slopeAbove".into(),
+                "需要 below、above、consecutiveDeclines、dropPct、robustZ、slopeBelow、slopeAbove 之一".into(),
             );
         }
-        for (name, v) in [("below", self.below), ("above", self.above)] {
+        if let Some(n) = self.slope_months {
+            if !(3..=120).contains(&n) {
+                return bad(format!("slopeMonths = {n} must be 3 to 120"), format!("slopeMonths = {n} 应在 3 到 120 之间"));
+            }
+        }
+        for (name, v) in [("below", self.below), ("above", self.above), ("slopeBelow", self.slope_below), ("slopeAbove", self.slope_above)] {
             if v.is_some_and(|x| !x.is_finite()) {
                 return bad(format!("{name} must be a finite number"), format!("{name} 必须是有限数值"));
             }
@@ -366,6 +383,27 @@ fn fire(rule: &AlertRule, panel: &Panel, g: usize, label: &str, window: usize, s
                     message: Msg::new(
                         format!("{m} of {label} in {} is {}, {:.1}% below the mean of the previous {window} months ({})", at(k), show(x), drop, show(base)),
                         format!("{label} {} 的{m}为 {}，比前 {window} 个月均值 {} 低 {:.1}%", at(k), show(x), show(base), drop),
+                    ) });
+            }
+        }
+    }
+    let sm = rule.slope_months.unwrap_or(DEFAULT_SLOPE_MONTHS);
+    for (cond, below) in [(rule.slope_below, true), (rule.slope_above, false)] {
+        let Some(t) = cond else { continue };
+        for k in start..v.len() {
+            let x = get(k);
+            let win = v.get((k + 1).saturating_sub(sm)..=k).unwrap_or(&[]);
+            if x.is_nan() || k + 1 < sm || win.iter().filter(|y| !y.is_nan()).count() < 3 {
+                continue;
+            }
+            let b = super::series::slope(win);
+            let (hit, critical) = if below { (b < t, b <= t - t.abs()) } else { (b > t, b >= t + t.abs()) };
+            if hit {
+                let (en, zh) = if below { ("below", "低于") } else { ("above", "高于") };
+                hits.push(Hit { g, k, rule: if below { "slopeBelow" } else { "slopeAbove" }, value: x, threshold: t, score: b, critical,
+                    message: Msg::new(
+                        format!("{m} of {label} moved {} per month over the {sm} months to {} (now {}), {en} {}", show(b), at(k), show(x), show(t)),
+                        format!("{label} 的{m}在截至 {} 的 {sm} 个月里每月变化 {}（现为 {}），{zh} {}", at(k), show(b), show(x), show(t)),
                     ) });
             }
         }
