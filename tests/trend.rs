@@ -1,5 +1,6 @@
 //! Trends, comparisons, forecasts and alerts against hand-computed fixtures,
 //! crafted alert data and the built-in sample.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 
@@ -365,7 +366,7 @@ fn sample_declining_teams_are_found_by_an_alert_rule() {
         since: Some("2024-07".into()),
         ..AlertRule::default()
     };
-    let found = alerts(&ds, &[rule.clone()]).unwrap();
+    let found = alerts(&ds, std::slice::from_ref(&rule)).unwrap();
     let teams: BTreeSet<String> = found.iter().map(|a| a.key.clone()).collect();
     let missed: Vec<&String> = truth.difference(&teams).collect();
     assert!(missed.is_empty(), "declining teams not alerted: {missed:?}");

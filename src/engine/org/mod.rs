@@ -28,6 +28,7 @@
 //! assert_eq!(tree.roots(), 1);
 //! assert_eq!(tree.nodes[0].headcount, 200);
 //! ```
+#![deny(clippy::indexing_slicing)]
 
 pub mod keys;
 pub mod layout;

@@ -37,6 +37,7 @@
 //! assert_eq!(series[0].periods.len(), 24);
 //! assert_eq!(series[0].periods[0], "2023-01");
 //! ```
+#![deny(clippy::indexing_slicing)]
 
 pub mod alerts;
 pub mod compare;

@@ -110,7 +110,7 @@ fn by_day_table(days: &[f64]) -> Vec<Option<i32>> {
             hi = hi.max(d.floor());
         }
     }
-    if !(lo <= hi) {
+    if lo > hi || lo.is_nan() {
         return vec![None; days.len()];
     }
     let span = hi - lo;
