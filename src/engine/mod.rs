@@ -10,8 +10,10 @@ pub mod dates;
 pub mod describe;
 pub mod error;
 pub mod ingest;
+pub mod org;
 pub mod roles;
 pub mod sample;
+pub mod trend;
 
 pub use dataset::{Column, ColumnData, ColumnKind, ColumnSummary, Dataset, DateUnit, Interned, Role, Source, Warning};
 pub use error::{Error, ErrorKind, Msg, Result};

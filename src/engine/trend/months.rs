@@ -1,0 +1,152 @@
+//! The calendar month of every row, as an offset from the first month present.
+
+use crate::engine::dataset::{Column, ColumnData, Dataset, Role};
+use crate::engine::dates;
+use crate::engine::error::{Error, Result};
+
+/// Row offset meaning "no month".
+pub const NO_MONTH: u32 = u32::MAX;
+
+/// Month of each row: `offset[row]` months after `first`, or [`NO_MONTH`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowMonths {
+    /// Month index (`year * 12 + month - 1`) of the first month present.
+    pub first: i32,
+    /// Calendar months from the first to the last present, inclusive (0 when none).
+    pub len: usize,
+    pub offset: Vec<u32>,
+}
+
+impl RowMonths {
+    /// `YYYY-MM` of every month from the first to the last.
+    pub fn labels(&self) -> Vec<String> {
+        (0..self.len).map(|k| dates::format_month(self.first + k as i32)).collect()
+    }
+}
+
+/// The period column: `name`, else the column with role `period`.
+///
+/// # Errors
+/// `ParamError` when there is no such column.
+pub fn period_column<'a>(ds: &'a Dataset, name: Option<&str>) -> Result<&'a Column> {
+    match name {
+        Some(n) => ds.require(n),
+        None => ds.by_role(Role::Period).ok_or_else(|| {
+            Error::param(
+                "no period column: give one the role \"period\" (e.g. 月份) or name it in the options",
+                "没有期间列：请将某列（如“月份”）设为“期间”角色，或在选项中指定",
+            )
+        }),
+    }
+}
+
+/// A month written as text: `2024-03`, `2024/3`, `2024年3月`, `2024-03-15`, `202403`.
+pub fn parse_month_text(s: &str) -> Option<i32> {
+    let t = s.trim();
+    if t.len() == 6 && t.bytes().all(|b| b.is_ascii_digit()) {
+        let y: i32 = t.get(..4)?.parse().ok()?;
+        let m: i32 = t.get(4..)?.parse().ok()?;
+        return ((1..=12).contains(&m) && (1000..=9999).contains(&y)).then_some(y * 12 + m - 1);
+    }
+    let mut parts = t.split(|c: char| !c.is_ascii_digit()).filter(|p| !p.is_empty());
+    let y = parts.next()?;
+    let m = parts.next()?;
+    if y.len() != 4 {
+        return None;
+    }
+    dates::parse_month(&format!("{y}-{m}"))
+}
+
+/// The month of each row of a period column (dates, `YYYYMM` numbers, or month text).
+///
+/// # Errors
+/// `ParamError` when the column holds none of these.
+pub fn row_months(col: &Column) -> Result<RowMonths> {
+    let not_months = || {
+        Error::param(
+            format!("column \"{}\" does not hold months or dates", col.name),
+            format!("列“{}”不是月份或日期", col.name),
+        )
+        .at_column(&col.name)
+    };
+    let months: Vec<Option<i32>> = match &col.data {
+        ColumnData::Date { days, .. } => by_day_table(days),
+        ColumnData::Number(v) => {
+            // 202403-style numbers.
+            let ok = v.iter().filter(|x| !x.is_nan()).all(|&x| {
+                x.fract() == 0.0 && (100_001.0..=999_912.0).contains(&x) && (1.0..=12.0).contains(&(x % 100.0))
+            });
+            if !ok {
+                return Err(not_months());
+            }
+            v.iter().map(|&x| (!x.is_nan()).then(|| (x / 100.0).floor() as i32 * 12 + (x % 100.0) as i32 - 1)).collect()
+        }
+        ColumnData::Strings { values, .. } => {
+            let dict: Vec<Option<i32>> = values.dict.iter().map(|s| parse_month_text(s)).collect();
+            if !values.dict.is_empty() && dict.iter().all(Option::is_none) {
+                return Err(not_months());
+            }
+            values.codes.iter().map(|&c| dict.get(c as usize).copied().flatten()).collect()
+        }
+    };
+    let first = months.iter().flatten().min().copied();
+    let last = months.iter().flatten().max().copied();
+    let (first, len) = match (first, last) {
+        (Some(f), Some(l)) => (f, (l - f) as usize + 1),
+        _ => (0, 0),
+    };
+    let offset = months.iter().map(|m| m.map_or(NO_MONTH, |m| (m - first) as u32)).collect();
+    Ok(RowMonths { first, len, offset })
+}
+
+/// Month of each day number through a day → month table over the range
+/// present, so a million rows cost one array read each, not a calendar
+/// conversion (falls back to converting each row for absurd ranges).
+fn by_day_table(days: &[f64]) -> Vec<Option<i32>> {
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for &d in days {
+        if d.is_finite() {
+            lo = lo.min(d.floor());
+            hi = hi.max(d.floor());
+        }
+    }
+    if lo > hi || lo.is_nan() {
+        return vec![None; days.len()];
+    }
+    let span = hi - lo;
+    if span > 200_000.0 {
+        return days.iter().map(|&d| dates::month_index(d)).collect();
+    }
+    let lo_i = lo as i64;
+    let table: Vec<Option<i32>> = (0..=span as i64).map(|k| dates::month_index((lo_i + k) as f64)).collect();
+    days.iter()
+        .map(|&d| if d.is_finite() { table.get((d.floor() as i64 - lo_i) as usize).copied().flatten() } else { None })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::dataset::{ColumnKind, DateUnit, Interned};
+
+    #[test]
+    fn dates_numbers_and_text() {
+        let d = |y, m, dd| dates::days_from_civil(y, m, dd) as f64;
+        let c = Column::date("m", vec![d(2024, 3, 15), f64::NAN, d(2023, 12, 1), d(2024, 3, 1)], DateUnit::Day);
+        let r = row_months(&c).unwrap();
+        assert_eq!(r.first, 2023 * 12 + 11);
+        assert_eq!(r.len, 4);
+        assert_eq!(r.offset, vec![3, NO_MONTH, 0, 3]);
+        assert_eq!(r.labels(), vec!["2023-12", "2024-01", "2024-02", "2024-03"]);
+
+        let c = Column::number("m", vec![202401.0, 202312.0]);
+        assert_eq!(row_months(&c).unwrap().offset, vec![1, 0]);
+        assert!(row_months(&Column::number("x", vec![3.5])).is_err());
+
+        let s = Interned::from_strings([Some("2024年2月"), Some("2024/01"), None, Some("202403")]);
+        let r = row_months(&Column::strings("m", s, ColumnKind::Category)).unwrap();
+        assert_eq!(r.offset, vec![1, 0, NO_MONTH, 2]);
+        let s = Interned::from_strings([Some("abc")]);
+        assert!(row_months(&Column::strings("m", s, ColumnKind::Category)).is_err());
+    }
+}
