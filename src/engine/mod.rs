@@ -11,6 +11,8 @@ pub mod error;
 pub mod ingest;
 pub mod roles;
 pub mod sample;
+pub mod score;
+pub mod weights;
 
 pub use dataset::{Column, ColumnData, ColumnKind, ColumnSummary, Dataset, DateUnit, Interned, Role, Source, Warning};
 pub use error::{Error, ErrorKind, Msg, Result};

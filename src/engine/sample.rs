@@ -386,7 +386,7 @@ fn build_org(n: usize, rng: &mut Draw) -> Vec<Person> {
     let n_depts = if n >= 60 { DEPARTMENTS.len() } else { 1 };
     let id_width = if n > 99_999 { 7 } else { 5 };
     let mut people: Vec<Person> = Vec::with_capacity(n);
-    let mut add = |people: &mut Vec<Person>, rng: &mut Draw, family, level: f64, manager, region, dept, team| {
+    let add = |people: &mut Vec<Person>, rng: &mut Draw, family, level: f64, manager, region, dept, team| {
         if people.len() >= n {
             return None;
         }
