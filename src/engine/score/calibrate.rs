@@ -13,6 +13,10 @@
 //!   within its group (population σ; z = 0 in a group without spread). This
 //!   keeps each manager's ordering of their own people but removes the
 //!   manager's level and spread.
+//! - with `control` (a performance column), `mean`, `rest_mean` and d are
+//!   computed on the value minus its least-squares prediction from the
+//!   control (`x − b·(c − c̄)`), so a manager whose people really perform
+//!   better is not called lenient; calibrated values still use the raw values.
 
 use std::collections::HashMap;
 
@@ -35,11 +39,15 @@ pub struct CalibrationOptions {
     pub min_group: usize,
     /// Smallest |d| that is flagged (default 0.5).
     pub min_effect: f64,
+    /// A performance column to control for: flags and d use the value minus
+    /// its least-squares prediction from this column, so a manager whose team
+    /// really performs better is not called lenient. Rows without it are left out.
+    pub control: Option<String>,
 }
 
 impl Default for CalibrationOptions {
     fn default() -> Self {
-        CalibrationOptions { by: None, period: None, min_group: 5, min_effect: 0.5 }
+        CalibrationOptions { by: None, period: None, min_group: 5, min_effect: 0.5, control: None }
     }
 }
 
@@ -105,7 +113,15 @@ pub fn calibrate(ds: &Dataset, column: &str, opts: &CalibrationOptions) -> Resul
     let gcol = ds.require(&by)?;
     let (mask, period, mut warnings) =
         select_period(ds, &ScoreOptions { period: opts.period.clone(), group_by: None })?;
+    let control = match &opts.control {
+        Some(c) => {
+            let cn = resolve_column(ds, c).ok_or_else(|| Error::unknown_column(c))?;
+            Some(ds.numbers(&cn)?)
+        }
+        None => None,
+    };
     let mut keys: HashMap<String, usize> = HashMap::new();
+    let mut ctl = Vec::new();
     let mut names: Vec<String> = Vec::new();
     let mut rows = Vec::new();
     let mut values = Vec::new();
@@ -120,10 +136,12 @@ pub fn calibrate(ds: &Dataset, column: &str, opts: &CalibrationOptions) -> Resul
             skipped += 1;
             continue;
         };
-        if v.is_nan() {
+        let cv = control.map_or(0.0, |c| c.get(r).copied().unwrap_or(f64::NAN));
+        if v.is_nan() || cv.is_nan() {
             skipped += 1;
             continue;
         }
+        ctl.push(cv);
         let next = names.len();
         let k = *keys.entry(g.to_string()).or_insert_with(|| {
             names.push(g.to_string());
@@ -148,25 +166,44 @@ pub fn calibrate(ds: &Dataset, column: &str, opts: &CalibrationOptions) -> Resul
     let (org_mean, org_ss) = mean_var(&values);
     let n = values.len() as f64;
     let org_sd = libm::sqrt(org_ss / n);
+    // The values the flags are judged on: raw, or adjusted for the control.
+    let judged: Vec<f64> = if control.is_some() {
+        let (cm, css) = mean_var(&ctl);
+        let cov: f64 = values.iter().zip(&ctl).map(|(v, c)| (v - org_mean) * (c - cm)).sum();
+        let slope = if css > 0.0 { cov / css } else { 0.0 };
+        values.iter().zip(&ctl).map(|(v, c)| v - slope * (c - cm)).collect()
+    } else {
+        values.clone()
+    };
     let mut per: Vec<Vec<f64>> = vec![Vec::new(); names.len()];
-    for (&v, &g) in values.iter().zip(&gidx) {
+    for (&v, &g) in judged.iter().zip(&gidx) {
         if let Some(p) = per.get_mut(g) {
             p.push(v);
         }
     }
-    let total_sum: f64 = values.iter().sum();
-    let total_sq: f64 = values.iter().map(|v| v * v).sum();
-    let stats: Vec<(f64, f64)> = per
-        .iter()
-        .map(|g| {
-            let (m, ss) = mean_var(g);
-            (m, libm::sqrt(ss / g.len() as f64))
-        })
-        .collect();
+    let total_sum: f64 = judged.iter().sum();
+    let total_sq: f64 = judged.iter().map(|v| v * v).sum();
+    let stats = |groups: &[Vec<f64>]| -> Vec<(f64, f64)> {
+        groups
+            .iter()
+            .map(|g| {
+                let (m, ss) = mean_var(g);
+                (m, libm::sqrt(ss / g.len() as f64))
+            })
+            .collect()
+    };
+    let judged_stats = stats(&per);
+    let mut raw_per: Vec<Vec<f64>> = vec![Vec::new(); names.len()];
+    for (&v, &g) in values.iter().zip(&gidx) {
+        if let Some(p) = raw_per.get_mut(g) {
+            p.push(v);
+        }
+    }
+    let raw_stats = stats(&raw_per);
     let mut groups: Vec<GroupCalibration> = per
         .iter()
         .zip(&names)
-        .zip(&stats)
+        .zip(&judged_stats)
         .map(|((g, name), &(m, _))| {
             let n1 = g.len() as f64;
             let n2 = n - n1;
@@ -198,7 +235,7 @@ pub fn calibrate(ds: &Dataset, column: &str, opts: &CalibrationOptions) -> Resul
         .iter()
         .zip(&gidx)
         .map(|(&v, &g)| {
-            let (m, sd) = stats.get(g).copied().unwrap_or((v, 0.0));
+            let (m, sd) = raw_stats.get(g).copied().unwrap_or((v, 0.0));
             let z = if sd > 0.0 { (v - m) / sd } else { 0.0 };
             org_mean + org_sd * z
         })
