@@ -13,7 +13,9 @@ pub mod ingest;
 pub mod org;
 pub mod roles;
 pub mod sample;
+pub mod score;
 pub mod trend;
+pub mod weights;
 
 pub use dataset::{Column, ColumnData, ColumnKind, ColumnSummary, Dataset, DateUnit, Interned, Role, Source, Warning};
 pub use error::{Error, ErrorKind, Msg, Result};
