@@ -18,7 +18,8 @@ fn csv(s: &str) -> Dataset {
 #[test]
 fn hr_dataset_v14_builds_with_its_real_managers() {
     let Some(bytes) = common::shared_bytes("HRDataset_v14.csv") else { return };
-    let ds = load(&bytes, &LoadOptions { filename: Some("HRDataset_v14.csv".into()), ..LoadOptions::default() }).unwrap();
+    let ds =
+        load(&bytes, &LoadOptions { filename: Some("HRDataset_v14.csv".into()), ..LoadOptions::default() }).unwrap();
     assert_eq!(ds.row_count(), 311);
     assert_eq!(ds.by_role(Role::EmployeeId).map(|c| c.name.as_str()), Some("EmpID"));
     assert_eq!(ds.by_role(Role::ManagerId).map(|c| c.name.as_str()), Some("ManagerID"));
@@ -77,8 +78,7 @@ fn sample_has_one_root_and_four_levels() {
 
 #[test]
 fn crafted_cycles_orphans_self_loops_and_duplicates() {
-    let ds = csv(
-        "工号,上级工号,姓名,上级姓名\n\
+    let ds = csv("工号,上级工号,姓名,上级姓名\n\
          A,,Ann,\n\
          B,A,Bob,Ann\n\
          C,C,Cat,Cat\n\
@@ -88,8 +88,7 @@ fn crafted_cycles_orphans_self_loops_and_duplicates() {
          G,X9,Gus,Xavier\n\
          H,X9,Hal,Xavier\n\
          I,B,Ivy,Bob\n\
-         I,A,Ivy,Ann\n",
-    );
+         I,A,Ivy,Ann\n");
     let t = org_tree(&ds, &OrgOptions::default()).unwrap();
     let p = |k: ProblemKind| t.problems.iter().filter(|p| p.kind == k).collect::<Vec<_>>();
     assert_eq!(p(ProblemKind::SelfLoop)[0].ids, vec!["C"]);

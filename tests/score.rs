@@ -1,12 +1,12 @@
 //! Native integration tests of the appraisal engine (`engine::score`).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::HashMap;
 
 use hrlens::engine::ingest::{load, LoadOptions};
 use hrlens::engine::sample::{sample, SampleOptions};
 use hrlens::engine::score::{
-    calibrate, compare, nine_box, score, template, template_csv, CalibrationOptions, ScoreOptions, Scorecard,
-    WhatIf,
+    calibrate, compare, nine_box, score, template, template_csv, CalibrationOptions, ScoreOptions, Scorecard, WhatIf,
 };
 use hrlens::engine::Dataset;
 use serde_json::Value;
@@ -38,7 +38,7 @@ fn matches_the_numpy_reference_for_every_normalisation_and_missing_policy() {
             period: case["period"].as_str().map(str::to_owned),
             group_by: case["groupBy"].as_str().map(str::to_owned),
         };
-        let s = score(&ds, &[card.clone()], &opts).unwrap();
+        let s = score(&ds, std::slice::from_ref(&card), &opts).unwrap();
         let name = &card.name;
         let ids: Vec<&str> = case["ids"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
         assert_eq!(s.ids, ids, "{name}");
@@ -56,7 +56,8 @@ fn matches_the_numpy_reference_for_every_normalisation_and_missing_policy() {
         }
         let rank: Vec<u32> = case["rank"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap() as u32).collect();
         assert_eq!(s.rank, rank, "{name} rank");
-        let grank: Vec<u32> = case["groupRank"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap() as u32).collect();
+        let grank: Vec<u32> =
+            case["groupRank"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap() as u32).collect();
         assert_eq!(s.group_rank.as_ref().unwrap(), &grank, "{name} group rank");
         let band: Vec<&str> = case["band"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
         assert_eq!(s.band_strings(), band, "{name} band");
@@ -104,19 +105,25 @@ fn english_aliases_and_bilingual_headers_resolve() {
 
 fn card_with(cols: &[&str]) -> Scorecard {
     let inds: Vec<String> = cols.iter().map(|c| format!(r#"{{"column":"{c}","weight":1}}"#)).collect();
-    Scorecard::from_json(&format!(r#"{{"name":"t","dimensions":[{{"name":"d","weight":1,"indicators":[{}]}}]}}"#, inds.join(",")))
-        .unwrap()
+    Scorecard::from_json(&format!(
+        r#"{{"name":"t","dimensions":[{{"name":"d","weight":1,"indicators":[{}]}}]}}"#,
+        inds.join(",")
+    ))
+    .unwrap()
 }
 
 #[test]
 fn period_and_duplicate_errors() {
     let ds = panel();
     let card = card_with(&["客户满意度"]);
-    let e = score(&ds, &[card.clone()], &ScoreOptions { period: Some("2024-13".into()), group_by: None }).unwrap_err();
+    let e = score(&ds, std::slice::from_ref(&card), &ScoreOptions { period: Some("2024-13".into()), group_by: None })
+        .unwrap_err();
     assert!(e.to_en().contains("not a month written YYYY-MM"), "{e}");
-    let e = score(&ds, &[card.clone()], &ScoreOptions { period: Some("2025-01".into()), group_by: None }).unwrap_err();
+    let e = score(&ds, std::slice::from_ref(&card), &ScoreOptions { period: Some("2025-01".into()), group_by: None })
+        .unwrap_err();
     assert!(e.to_en().contains("no rows in period 2025-01 (the data covers 2024-05 to 2024-06)"), "{e}");
-    let s = score(&ds, &[card.clone()], &ScoreOptions { period: Some("2024-05".into()), group_by: None }).unwrap();
+    let s = score(&ds, std::slice::from_ref(&card), &ScoreOptions { period: Some("2024-05".into()), group_by: None })
+        .unwrap();
     assert_eq!(s.len(), 6);
     assert_eq!(s.rows, [0, 1, 2, 3, 4, 5]);
     // Without a period role, two months of the same people are duplicates.
@@ -132,14 +139,21 @@ fn cs_manager_template_scores_the_sample_managers() {
     let ds = sample(&SampleOptions { employees: 2000, months: 3, seed: 42 }).unwrap();
     let card = template("cs-manager-monthly").unwrap();
     card.validate(&ds).unwrap();
-    let s = score(&ds, &[card.clone()], &ScoreOptions { period: None, group_by: Some("区域".into()) }).unwrap();
+    let s =
+        score(&ds, std::slice::from_ref(&card), &ScoreOptions { period: None, group_by: Some("区域".into()) }).unwrap();
     assert_eq!(s.period.as_deref(), Some("2023-03"));
     let fam = ds.column("职位族").unwrap();
     assert!(s.rows.iter().all(|&r| fam.display(r as usize).as_deref() == Some("客服经理")));
     assert!(s.len() > 100, "{} managers", s.len());
     assert!(s.total.iter().all(|t| (0.0..=100.0).contains(t)));
-    assert_eq!(s.dimensions.iter().map(|d| d.name.as_str()).collect::<Vec<_>>(), ["服务质量", "工作效率", "团队管理", "客户反馈"]);
-    assert_eq!(s.band_counts.iter().map(|b| b.count).sum::<usize>() + s.band.iter().filter(|&&b| b == u16::MAX).count(), s.len());
+    assert_eq!(
+        s.dimensions.iter().map(|d| d.name.as_str()).collect::<Vec<_>>(),
+        ["服务质量", "工作效率", "团队管理", "客户反馈"]
+    );
+    assert_eq!(
+        s.band_counts.iter().map(|b| b.count).sum::<usize>() + s.band.iter().filter(|&&b| b == u16::MAX).count(),
+        s.len()
+    );
     assert!(s.rank.contains(&1));
     // Serialises for the facade.
     let v = serde_json::to_value(&s).unwrap();
@@ -185,7 +199,7 @@ fn what_if_equals_a_fresh_score_and_reports_movers() {
     let card = template("cs-manager-monthly").unwrap();
     let opts = ScoreOptions { period: Some("2023-02".into()), group_by: Some("部门".into()) };
     let mut w = WhatIf::new(&ds, &card, &opts).unwrap();
-    assert_eq!(w.scores(), &score(&ds, &[card.clone()], &opts).unwrap());
+    assert_eq!(w.scores(), &score(&ds, std::slice::from_ref(&card), &opts).unwrap());
     let change = weights_map(&[("服务质量", 10.0), ("团队管理", 50.0), ("团队管理/团队流失率", 90.0)]);
     let up = w.set_weights(&change).unwrap();
     let mut card2 = card.clone();
@@ -274,8 +288,10 @@ fn sensitivity_endpoints_are_band_changes_distribution() {
     let mut card = template("cs-manager-monthly").unwrap();
     card.missing = hrlens::engine::score::MissingPolicy::Mean;
     card.bands = Some(
-        serde_json::from_str(r#"{"distribution":[{"label":"A","share":0.2},{"label":"B","share":0.7},{"label":"C","share":0.1}]}"#)
-            .unwrap(),
+        serde_json::from_str(
+            r#"{"distribution":[{"label":"A","share":0.2},{"label":"B","share":0.7},{"label":"C","share":0.1}]}"#,
+        )
+        .unwrap(),
     );
     check_sensitivity(&ds, &card);
 }
@@ -309,7 +325,12 @@ fn calibration_finds_the_lenient_and_severe_managers() {
     assert!(lenient.iter().all(|g| g.cohens_d >= 0.5 && g.n >= 5 && g.mean > g.rest_mean));
     // Raw ratings also reflect real team differences; controlling for
     // customer satisfaction isolates the managers' own bias.
-    let ctl = calibrate(&ds, "上级评分", &CalibrationOptions { control: Some("csat".into()), ..CalibrationOptions::default() }).unwrap();
+    let ctl = calibrate(
+        &ds,
+        "上级评分",
+        &CalibrationOptions { control: Some("csat".into()), ..CalibrationOptions::default() },
+    )
+    .unwrap();
     let lenient_c: Vec<_> = ctl.groups.iter().filter(|g| g.flag.as_deref() == Some("lenient")).collect();
     let severe_c: Vec<_> = ctl.groups.iter().filter(|g| g.flag.as_deref() == Some("severe")).collect();
     assert!(lenient_c.len() >= 5 && severe_c.len() >= 5, "{} lenient, {} severe", lenient_c.len(), severe_c.len());
@@ -318,13 +339,25 @@ fn calibration_finds_the_lenient_and_severe_managers() {
     let june = calibrate(
         &ds,
         "上级评分",
-        &CalibrationOptions { control: Some("csat".into()), period: Some("2024-06".into()), ..CalibrationOptions::default() },
+        &CalibrationOptions {
+            control: Some("csat".into()),
+            period: Some("2024-06".into()),
+            ..CalibrationOptions::default()
+        },
     )
     .unwrap();
     let d_june: HashMap<&str, f64> = june.groups.iter().map(|g| (g.group.as_str(), g.cohens_d)).collect();
-    for strong in [lenient_c.iter().filter(|g| g.cohens_d >= 1.0).collect::<Vec<_>>(), severe_c.iter().filter(|g| g.cohens_d <= -1.0).collect()] {
+    for strong in [
+        lenient_c.iter().filter(|g| g.cohens_d >= 1.0).collect::<Vec<_>>(),
+        severe_c.iter().filter(|g| g.cohens_d <= -1.0).collect(),
+    ] {
         assert!(strong.len() >= 5);
-        let again = strong.iter().filter(|g| d_june.get(g.group.as_str()).is_some_and(|d| d.signum() == g.cohens_d.signum() && d.abs() >= 0.5)).count();
+        let again = strong
+            .iter()
+            .filter(|g| {
+                d_june.get(g.group.as_str()).is_some_and(|d| d.signum() == g.cohens_d.signum() && d.abs() >= 0.5)
+            })
+            .count();
         assert!(again * 10 >= strong.len() * 8, "{again} of {} persist", strong.len());
     }
     // Calibrated ratings remove the manager effect.

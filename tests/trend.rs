@@ -105,12 +105,12 @@ fn series_match_hand_computed_fixtures() {
 
 #[test]
 fn months_from_to_cut_the_view_but_keep_history() {
-    let rows: Vec<(&str, &str, String, Option<f64>)> = (0..14)
-        .map(|k| ("A", "x", dates::format_month(2023 * 12 + k), Some(100.0 + f64::from(k))))
-        .collect();
+    let rows: Vec<(&str, &str, String, Option<f64>)> =
+        (0..14).map(|k| ("A", "x", dates::format_month(2023 * 12 + k), Some(100.0 + f64::from(k)))).collect();
     let rows: Vec<(&str, &str, &str, Option<f64>)> = rows.iter().map(|r| (r.0, r.1, r.2.as_str(), r.3)).collect();
     let ds = panel_ds(&rows);
-    let s = &trend(&ds, &TrendOptions { metric: "value".into(), months: Some(2), ..TrendOptions::default() }).unwrap()[0];
+    let s =
+        &trend(&ds, &TrendOptions { metric: "value".into(), months: Some(2), ..TrendOptions::default() }).unwrap()[0];
     assert_eq!(s.key, "all");
     assert_eq!(s.periods, vec!["2024-01", "2024-02"]);
     assert!((s.mom[0] - (112.0 / 111.0 - 1.0)).abs() < 1e-12, "MoM of the first month shown uses the month before");
@@ -125,7 +125,14 @@ fn months_from_to_cut_the_view_but_keep_history() {
 
     let s = &trend(
         &ds,
-        &TrendOptions { metric: "value".into(), from: Some("2023-03".into()), to: Some("2023-05".into()), period: Some("2023-04".into()), horizon: Some(0), ..TrendOptions::default() },
+        &TrendOptions {
+            metric: "value".into(),
+            from: Some("2023-03".into()),
+            to: Some("2023-05".into()),
+            period: Some("2023-04".into()),
+            horizon: Some(0),
+            ..TrendOptions::default()
+        },
     )
     .unwrap()[0];
     assert_eq!(s.periods, vec!["2023-03", "2023-04", "2023-05"]);
@@ -145,7 +152,8 @@ fn bad_options_are_param_errors() {
     assert_eq!(t(TrendOptions { by: Some("nope".into()), ..base.clone() }), "ParamError");
     assert_eq!(t(TrendOptions { from: Some("March".into()), ..base.clone() }), "ParamError");
     assert_eq!(t(TrendOptions { by: Some("org".into()), ..base.clone() }), "ParamError");
-    let o: TrendOptions = serde_json::from_str(r#"{"metric":"value","by":"key","agg":"median","window":2,"months":6}"#).unwrap();
+    let o: TrendOptions =
+        serde_json::from_str(r#"{"metric":"value","by":"key","agg":"median","window":2,"months":6}"#).unwrap();
     assert_eq!(o.agg, Agg::Median);
     assert!(serde_json::from_str::<TrendOptions>(r#"{"metric":"value","windw":2}"#).is_err());
 }
@@ -161,8 +169,8 @@ fn crafted() -> Dataset {
             let v = match (team, m) {
                 ("T1", 4) => 60.0, // below 65, a 25% drop, an outlier
                 ("T2", _) => t2[m],
-                ("T3", 7) => 71.0, // an 11% drop, an outlier
-                ("T4", 9) => 95.0, // above 90, an outlier
+                ("T3", 7) => 71.0,  // an 11% drop, an outlier
+                ("T4", 9) => 95.0,  // above 90, an outlier
                 ("T5", _) => t5[m], // noise, a gap that breaks a decline
                 _ => base,
             };
@@ -170,11 +178,17 @@ fn crafted() -> Dataset {
                 continue;
             }
             for member in 1..=3 {
-                rows.push((team.into(), format!("{team}-m{member}"), dates::format_month(2024 * 12 + m as i32), Some(v)));
+                rows.push((
+                    team.into(),
+                    format!("{team}-m{member}"),
+                    dates::format_month(2024 * 12 + m as i32),
+                    Some(v),
+                ));
             }
         }
     }
-    let r: Vec<(&str, &str, &str, Option<f64>)> = rows.iter().map(|r| (r.0.as_str(), r.1.as_str(), r.2.as_str(), r.3)).collect();
+    let r: Vec<(&str, &str, &str, Option<f64>)> =
+        rows.iter().map(|r| (r.0.as_str(), r.1.as_str(), r.2.as_str(), r.3)).collect();
     panel_ds(&r)
 }
 
@@ -198,7 +212,10 @@ fn each_rule_fires_exactly_where_crafted() {
         fired(&ds, AlertRule { consecutive_declines: Some(2), ..d.clone() }),
         set(&[("T2", "2024-08"), ("T2", "2024-09")])
     );
-    assert_eq!(fired(&ds, AlertRule { drop_pct: Some(10.0), ..d.clone() }), set(&[("T1", "2024-05"), ("T3", "2024-08")]));
+    assert_eq!(
+        fired(&ds, AlertRule { drop_pct: Some(10.0), ..d.clone() }),
+        set(&[("T1", "2024-05"), ("T3", "2024-08")])
+    );
     assert_eq!(
         fired(&ds, AlertRule { drop_pct: Some(10.0), since: Some("2024-06".into()), ..d.clone() }),
         set(&[("T3", "2024-08")])
@@ -210,7 +227,13 @@ fn each_rule_fires_exactly_where_crafted() {
     // Several conditions in one rule each fire on their own, in order.
     let all = alerts(
         &ds,
-        &[AlertRule { metric: "value".into(), by: Some("key".into()), below: Some(65.0), drop_pct: Some(10.0), ..d.clone() }],
+        &[AlertRule {
+            metric: "value".into(),
+            by: Some("key".into()),
+            below: Some(65.0),
+            drop_pct: Some(10.0),
+            ..d.clone()
+        }],
     )
     .unwrap();
     let rules: Vec<&str> = all.iter().map(|a| a.rule.as_str()).collect();
@@ -247,7 +270,11 @@ fn slope_rules_fire_while_the_recent_slope_crosses() {
     // U's 3-month slope: 1 ending in April (10, 10, 12), then 2.
     let want: BTreeSet<_> = months(3, 7, "U").into_iter().collect();
     assert_eq!(fired(&ds, AlertRule { slope_above: Some(0.5), ..d.clone() }), want);
-    let a = alerts(&ds, &[AlertRule { metric: "value".into(), by: Some("key".into()), slope_above: Some(0.5), ..d.clone() }]).unwrap();
+    let a = alerts(
+        &ds,
+        &[AlertRule { metric: "value".into(), by: Some("key".into()), slope_above: Some(0.5), ..d.clone() }],
+    )
+    .unwrap();
     assert_eq!((a[0].score, a[0].severity), (1.0, Severity::Critical));
     let want: BTreeSet<_> = months(4, 7, "U").into_iter().collect();
     assert_eq!(fired(&ds, AlertRule { slope_above: Some(1.5), ..d }), want);
@@ -263,7 +290,10 @@ fn invalid_rules_are_param_errors() {
     assert_eq!(r(AlertRule { consecutive_declines: Some(0), ..d.clone() }).kind.js_name(), "ParamError");
     assert_eq!(r(AlertRule { robust_z: Some(-1.0), ..d.clone() }).kind.js_name(), "ParamError");
     assert_eq!(r(AlertRule { below: Some(1.0), since: Some("x".into()), ..d.clone() }).kind.js_name(), "ParamError");
-    let rule: AlertRule = serde_json::from_str(r#"{"metric":"value","by":"key","consecutiveDeclines":3,"dropPct":5,"window":6,"robustZ":3.5}"#).unwrap();
+    let rule: AlertRule = serde_json::from_str(
+        r#"{"metric":"value","by":"key","consecutiveDeclines":3,"dropPct":5,"window":6,"robustZ":3.5}"#,
+    )
+    .unwrap();
     assert_eq!(rule.window, Some(6));
 }
 
@@ -285,13 +315,26 @@ fn explanation_contributions_sum_to_the_group_change() {
     let mut ds = panel_ds(&rows);
     ds.add_column(Column::number("calls", vec![1.0, 1.0, 1.0, 1.0, 1.0, 9.0, 9.0, 9.0, 9.0, 5.0])).unwrap();
     ds.add_column(Column::number("steady", vec![1.0, 2.0, 1.0, 2.0, 1.5, 2.0, 1.0, 2.0, 1.0, 1.5])).unwrap();
-    let opts = ExplainOptions { metric: "value".into(), by: Some("key".into()), key: "G".into(), period: "2024-02".into(), ..ExplainOptions::default() };
+    let opts = ExplainOptions {
+        metric: "value".into(),
+        by: Some("key".into()),
+        key: "G".into(),
+        period: "2024-02".into(),
+        ..ExplainOptions::default()
+    };
     let e = explain(&ds, &opts).unwrap();
     assert_eq!((e.before, e.after, e.method.as_str()), (30.0, 40.5, "mean"));
-    let effects: Vec<(&str, &str, f64)> = e.contributors.iter().map(|c| (c.id.as_str(), c.status.as_str(), c.effect)).collect();
+    let effects: Vec<(&str, &str, f64)> =
+        e.contributors.iter().map(|c| (c.id.as_str(), c.status.as_str(), c.effect)).collect();
     assert_eq!(
         effects,
-        vec![("e", "joined", 17.5), ("a", "stayed", 0.5), ("b", "stayed", -1.25), ("c", "stayed", -1.25), ("d", "left", -5.0)]
+        vec![
+            ("e", "joined", 17.5),
+            ("a", "stayed", 0.5),
+            ("b", "stayed", -1.25),
+            ("c", "stayed", -1.25),
+            ("d", "left", -5.0)
+        ]
     );
     let total: f64 = e.contributors.iter().map(|c| c.effect).sum::<f64>() + e.rest;
     assert!((total - e.change).abs() < 1e-12 && e.rest == 0.0);
@@ -311,7 +354,9 @@ fn explanation_contributions_sum_to_the_group_change() {
 #[test]
 fn sample_trend_by_department_has_24_periods() {
     let ds = sample(&SampleOptions::default()).unwrap();
-    let s = trend(&ds, &TrendOptions { metric: "客户满意度".into(), by: Some("部门".into()), ..TrendOptions::default() }).unwrap();
+    let s =
+        trend(&ds, &TrendOptions { metric: "客户满意度".into(), by: Some("部门".into()), ..TrendOptions::default() })
+            .unwrap();
     assert_eq!(s.len(), 15);
     for x in &s {
         assert_eq!(x.periods.len(), 24);
@@ -347,11 +392,7 @@ fn declining_teams(ds: &Dataset) -> BTreeSet<String> {
             a[3] += 1.0;
         }
     }
-    acc.iter()
-        .enumerate()
-        .filter(|(_, a)| a[2] / a[3] - a[0] / a[1] > 3.0)
-        .map(|(c, _)| team.dict[c].clone())
-        .collect()
+    acc.iter().enumerate().filter(|(_, a)| a[2] / a[3] - a[0] / a[1] > 3.0).map(|(c, _)| team.dict[c].clone()).collect()
 }
 
 #[test]
@@ -396,12 +437,14 @@ fn trends_follow_added_segment_columns() {
     let mut ds = sample(&SampleOptions { employees: 300, months: 12, seed: 5 }).unwrap();
     let tiers: Vec<&str> = (0..ds.row_count()).map(|i| if i % 3 == 0 { "A" } else { "B" }).collect();
     ds.add_column(cat("tier", &tiers)).unwrap();
-    let s = trend(&ds, &TrendOptions { metric: "质检得分".into(), by: Some("tier".into()), ..TrendOptions::default() }).unwrap();
+    let s = trend(&ds, &TrendOptions { metric: "质检得分".into(), by: Some("tier".into()), ..TrendOptions::default() })
+        .unwrap();
     assert_eq!(s.iter().map(|x| x.key.as_str()).collect::<Vec<_>>(), vec!["A", "B"]);
     let total: u32 = s.iter().map(|x| x.count.iter().sum::<u32>()).sum();
     assert_eq!(total as usize, ds.numbers("质检得分").unwrap().iter().filter(|v| !v.is_nan()).count());
     // Number columns group by their values too.
-    let s = trend(&ds, &TrendOptions { metric: "质检得分".into(), by: Some("职级".into()), ..TrendOptions::default() }).unwrap();
+    let s = trend(&ds, &TrendOptions { metric: "质检得分".into(), by: Some("职级".into()), ..TrendOptions::default() })
+        .unwrap();
     assert!(s.len() >= 4);
 }
 
@@ -410,16 +453,28 @@ fn org_rollups_cover_whole_subtrees() {
     let ds = sample(&SampleOptions { employees: 400, months: 6, seed: 9 }).unwrap();
     let metric = || "工单解决量".to_string();
     let all = trend(&ds, &TrendOptions { metric: metric(), agg: Agg::Sum, ..TrendOptions::default() }).unwrap();
-    let org = trend(&ds, &TrendOptions { metric: metric(), agg: Agg::Sum, by: Some("org".into()), ..TrendOptions::default() }).unwrap();
+    let org = trend(
+        &ds,
+        &TrendOptions { metric: metric(), agg: Agg::Sum, by: Some("org".into()), ..TrendOptions::default() },
+    )
+    .unwrap();
     assert_eq!(org.len(), 400);
     assert_eq!(org[0].key, "E00001");
     assert_eq!(org[0].values, all[0].values);
     assert_eq!(org[0].count, all[0].count);
     // A node and its direct children: the node's sum is its own rows plus its children's subtrees.
-    let drill = trend(&ds, &TrendOptions { metric: metric(), agg: Agg::Sum, by: Some("org:E00002".into()), ..TrendOptions::default() }).unwrap();
+    let drill = trend(
+        &ds,
+        &TrendOptions { metric: metric(), agg: Agg::Sum, by: Some("org:E00002".into()), ..TrendOptions::default() },
+    )
+    .unwrap();
     assert_eq!(drill[0].key, "E00002");
     assert!(drill.len() > 1);
-    let own = trend(&ds, &TrendOptions { metric: metric(), agg: Agg::Sum, by: Some("工号".into()), ..TrendOptions::default() }).unwrap();
+    let own = trend(
+        &ds,
+        &TrendOptions { metric: metric(), agg: Agg::Sum, by: Some("工号".into()), ..TrendOptions::default() },
+    )
+    .unwrap();
     let own = own.iter().find(|s| s.key == "E00002").unwrap();
     for k in 0..6 {
         let kids: f64 = drill[1..].iter().map(|s| if s.values[k].is_nan() { 0.0 } else { s.values[k] }).sum();
@@ -427,26 +482,39 @@ fn org_rollups_cover_whole_subtrees() {
         assert!((drill[0].values[k] - kids - mine).abs() < 1e-6);
     }
     // Means and medians roll up over the same rows.
-    let mean = trend(&ds, &TrendOptions { metric: metric(), by: Some("org".into()), ..TrendOptions::default() }).unwrap();
+    let mean =
+        trend(&ds, &TrendOptions { metric: metric(), by: Some("org".into()), ..TrendOptions::default() }).unwrap();
     let all_mean = trend(&ds, &TrendOptions { metric: metric(), ..TrendOptions::default() }).unwrap();
     assert!((mean[0].values[3] - all_mean[0].values[3]).abs() < 1e-9);
-    let med = trend(&ds, &TrendOptions { metric: metric(), by: Some("org".into()), agg: Agg::Median, ..TrendOptions::default() }).unwrap();
+    let med = trend(
+        &ds,
+        &TrendOptions { metric: metric(), by: Some("org".into()), agg: Agg::Median, ..TrendOptions::default() },
+    )
+    .unwrap();
     let all_med = trend(&ds, &TrendOptions { metric: metric(), agg: Agg::Median, ..TrendOptions::default() }).unwrap();
     assert_eq!(med[0].values, all_med[0].values);
     assert_eq!(med.len(), 400);
     // Org alerts are explained by the people in the subtree.
-    let a = alerts(&ds, &[AlertRule { metric: metric(), by: Some("org".into()), robust_z: Some(0.5), ..AlertRule::default() }]).unwrap();
+    let a = alerts(
+        &ds,
+        &[AlertRule { metric: metric(), by: Some("org".into()), robust_z: Some(0.5), ..AlertRule::default() }],
+    )
+    .unwrap();
     for x in a.iter().filter_map(|x| x.explanation.as_ref()) {
         let total: f64 = x.contributors.iter().map(|c| c.effect).sum::<f64>() + x.rest;
         assert!((total - x.change).abs() < 1e-6);
     }
-    assert!(trend(&ds, &TrendOptions { metric: metric(), by: Some("org:nobody".into()), ..TrendOptions::default() }).is_err());
+    assert!(trend(&ds, &TrendOptions { metric: metric(), by: Some("org:nobody".into()), ..TrendOptions::default() })
+        .is_err());
 }
 
 #[test]
 fn deterministic() {
     let ds = sample(&SampleOptions { employees: 300, months: 24, seed: 3 }).unwrap();
-    let o = TrendOptions { metric: "投诉率".into(), by: Some("团队".into()), agg: Agg::Median, ..TrendOptions::default() };
+    let o =
+        TrendOptions {
+            metric: "投诉率".into(), by: Some("团队".into()), agg: Agg::Median, ..TrendOptions::default()
+        };
     let a = serde_json::to_string(&trend(&ds, &o).unwrap()).unwrap();
     let b = serde_json::to_string(&trend(&ds, &o).unwrap()).unwrap();
     assert_eq!(a, b);
@@ -470,13 +538,28 @@ fn timing_trend_1_2m_rows() {
         }
         eprintln!("{label}: {best:.1} ms");
     };
-    let o = |by: Option<&str>, agg| TrendOptions { metric: "客户满意度".into(), by: by.map(str::to_owned), agg, ..TrendOptions::default() };
+    let o = |by: Option<&str>, agg| TrendOptions {
+        metric: "客户满意度".into(),
+        by: by.map(str::to_owned),
+        agg,
+        ..TrendOptions::default()
+    };
     time("trend by 部门, mean", &o(Some("部门"), Agg::Mean));
     time("trend by 部门, median", &o(Some("部门"), Agg::Median));
     time("trend by 团队, mean", &o(Some("团队"), Agg::Mean));
     time("trend by 工号 (100k series), mean", &o(Some("工号"), Agg::Mean));
     time("trend by org (100k nodes), mean", &o(Some("org"), Agg::Mean));
     let t = Instant::now();
-    let a = alerts(&ds, &[AlertRule { metric: "客户满意度".into(), by: Some("团队".into()), consecutive_declines: Some(3), drop_pct: Some(5.0), ..AlertRule::default() }]).unwrap();
+    let a = alerts(
+        &ds,
+        &[AlertRule {
+            metric: "客户满意度".into(),
+            by: Some("团队".into()),
+            consecutive_declines: Some(3),
+            drop_pct: Some(5.0),
+            ..AlertRule::default()
+        }],
+    )
+    .unwrap();
     eprintln!("alerts by 团队 (MA, declines, drops, {} explained): {:?}", a.len(), t.elapsed());
 }

@@ -1,4 +1,5 @@
 //! Native tests of `engine::weights` against pymcdm/numpy fixtures.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use hrlens::engine::ingest::{load, LoadOptions};
 use hrlens::engine::sample::{sample, SampleOptions};
@@ -35,7 +36,8 @@ fn ahp_matches_numpy_eigenvectors_of_worked_examples() {
 fn entropy_and_critic_match_pymcdm() {
     let expected: Value = serde_json::from_slice(&data("expected.json")).unwrap();
     let ds = load(&data("matrix.csv"), &LoadOptions::default()).unwrap();
-    let cols: Vec<String> = expected["columns"].as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_owned()).collect();
+    let cols: Vec<String> =
+        expected["columns"].as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_owned()).collect();
     let e = entropy(&ds, &cols).unwrap();
     let c = critic(&ds, &cols).unwrap();
     assert_eq!(e.rows_used, 15);
@@ -70,7 +72,8 @@ fn combined_weights_drive_a_what_if_and_rank_correlations_compare_them() {
     ])
     .unwrap();
     assert!(a.cr < 0.1);
-    let managers_only = hrlens::engine::score::score(&ds, &[card.clone()], &ScoreOptions::default()).unwrap();
+    let managers_only =
+        hrlens::engine::score::score(&ds, std::slice::from_ref(&card), &ScoreOptions::default()).unwrap();
     let o = critic(&ds, &["客户满意度".into(), "工单解决量".into(), "团队流失率".into(), "净推荐值".into()]).unwrap();
     let w = combine(&a.weights, &o.weights, Combination::Linear { alpha: 0.6 }).unwrap();
     let mut wi = WhatIf::new(&ds, &card, &ScoreOptions::default()).unwrap();

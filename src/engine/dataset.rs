@@ -238,8 +238,8 @@ impl Column {
 
     pub fn is_missing(&self, row: usize) -> bool {
         match &self.data {
-            ColumnData::Number(v) | ColumnData::Date { days: v, .. } => v.get(row).map_or(true, |x| x.is_nan()),
-            ColumnData::Strings { values, .. } => values.codes.get(row).map_or(true, |&c| c == MISSING_CODE),
+            ColumnData::Number(v) | ColumnData::Date { days: v, .. } => v.get(row).is_none_or(|x| x.is_nan()),
+            ColumnData::Strings { values, .. } => values.codes.get(row).is_none_or(|&c| c == MISSING_CODE),
         }
     }
 

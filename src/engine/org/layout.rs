@@ -128,7 +128,8 @@ pub fn layout(parent: &[u32]) -> Layout {
         while let Some(v) = stack.pop() {
             order.push(v);
             let d = depth.get(v as usize).copied().unwrap_or(0);
-            let (a, b) = (offset.get(v as usize).copied().unwrap_or(0), offset.get(v as usize + 1).copied().unwrap_or(0));
+            let (a, b) =
+                (offset.get(v as usize).copied().unwrap_or(0), offset.get(v as usize + 1).copied().unwrap_or(0));
             for &c in children.get(a..b).unwrap_or(&[]).iter().rev() {
                 if let Some(dc) = depth.get_mut(c as usize) {
                     *dc = d + 1;

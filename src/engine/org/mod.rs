@@ -226,10 +226,9 @@ pub fn build(ds: &Dataset, opts: &OrgOptions) -> Result<(OrgTree, Vec<u32>)> {
             };
             let manager_name = match &opts.manager_name {
                 Some(n) => Some(ds.require(n)?),
-                None => ds
-                    .columns()
-                    .iter()
-                    .find(|c| MANAGER_NAME_HEADERS.contains(&normalize_header(&c.name).as_str())),
+                None => {
+                    ds.columns().iter().find(|c| MANAGER_NAME_HEADERS.contains(&normalize_header(&c.name).as_str()))
+                }
             };
             from_edges(EdgeInput {
                 child: keys(id),
@@ -247,14 +246,12 @@ pub fn build(ds: &Dataset, opts: &OrgOptions) -> Result<(OrgTree, Vec<u32>)> {
             };
             match dept {
                 Some(d) if looks_like_paths(d) => from_path(d),
-                _ => {
-                    return Err(Error::param(
-                        "no org structure found: need employee-id and manager-id columns (roles employeeId, managerId), \
+                _ => return Err(Error::param(
+                    "no org structure found: need employee-id and manager-id columns (roles employeeId, managerId), \
                          a department-path column (path), or department and parent-department columns (parent)",
-                        "未找到组织结构：需要工号和上级工号列（角色 employeeId、managerId）、部门路径列（path），\
+                    "未找到组织结构：需要工号和上级工号列（角色 employeeId、managerId）、部门路径列（path），\
                          或部门与上级部门列（parent）",
-                    ))
-                }
+                )),
             }
         }
     };
@@ -499,8 +496,8 @@ fn from_edges(inp: EdgeInput<'_, '_>) -> Raw {
 
     let changes = parent_changes(&inp, &row_node, &ids);
     let mut placeholder = vec![false; n];
-    placeholder.extend(std::iter::repeat(true).take(extra_ids.len()));
-    parent.extend(std::iter::repeat(NONE).take(extra_ids.len()));
+    placeholder.extend(std::iter::repeat_n(true, extra_ids.len()));
+    parent.extend(std::iter::repeat_n(NONE, extra_ids.len()));
     let mut ids = ids;
     ids.extend(extra_ids);
     names.extend(extra_names);
@@ -663,10 +660,7 @@ mod tests {
 
     fn people(ids: &[&str], mgrs: &[&str]) -> Dataset {
         Dataset::new(
-            vec![
-                strs("id", ids).with_role(Some(Role::EmployeeId)),
-                strs("mgr", mgrs).with_role(Some(Role::ManagerId)),
-            ],
+            vec![strs("id", ids).with_role(Some(Role::EmployeeId)), strs("mgr", mgrs).with_role(Some(Role::ManagerId))],
             Source::default(),
         )
         .unwrap()
@@ -699,7 +693,7 @@ mod tests {
 
     #[test]
     fn panel_uses_latest_row_and_lists_changes() {
-        let d = |m| dates::month_start(2024 * 12 + m) ;
+        let d = |m| dates::month_start(2024 * 12 + m);
         let ds = Dataset::new(
             vec![
                 strs("id", &["m1", "m2", "x", "m1", "m2", "x", "x"]).with_role(Some(Role::EmployeeId)),
@@ -714,7 +708,15 @@ mod tests {
         let t = org_tree(&ds, &OrgOptions::default()).unwrap();
         assert_eq!(t.node("x").unwrap().parent.as_deref(), Some("m2"));
         assert_eq!(t.node("x").unwrap().name, "new");
-        assert_eq!(t.changes, vec![ParentChange { id: "x".into(), from: Some("m1".into()), to: Some("m2".into()), period: "2024-02".into() }]);
+        assert_eq!(
+            t.changes,
+            vec![ParentChange {
+                id: "x".into(),
+                from: Some("m1".into()),
+                to: Some("m2".into()),
+                period: "2024-02".into()
+            }]
+        );
         assert!(t.problems.is_empty());
         assert_eq!(t.node("m2").unwrap().members, 3);
     }
@@ -722,8 +724,11 @@ mod tests {
     #[test]
     fn department_paths_and_parent_columns() {
         let ds = Dataset::new(
-            vec![strs("部门", &["总部/华东区/客服一部", "总部 > 华东区 > 客服二部", "总部｜华北区", "总部/华东区/客服一部"])
-                .with_role(Some(Role::Department))],
+            vec![strs(
+                "部门",
+                &["总部/华东区/客服一部", "总部 > 华东区 > 客服二部", "总部｜华北区", "总部/华东区/客服一部"],
+            )
+            .with_role(Some(Role::Department))],
             Source::default(),
         )
         .unwrap();

@@ -210,22 +210,36 @@ impl AlertRule {
         }
         if let Some(n) = self.slope_months {
             if !(3..=120).contains(&n) {
-                return bad(format!("slopeMonths = {n} must be 3 to 120"), format!("slopeMonths = {n} 应在 3 到 120 之间"));
+                return bad(
+                    format!("slopeMonths = {n} must be 3 to 120"),
+                    format!("slopeMonths = {n} 应在 3 到 120 之间"),
+                );
             }
         }
-        for (name, v) in [("below", self.below), ("above", self.above), ("slopeBelow", self.slope_below), ("slopeAbove", self.slope_above)] {
+        for (name, v) in [
+            ("below", self.below),
+            ("above", self.above),
+            ("slopeBelow", self.slope_below),
+            ("slopeAbove", self.slope_above),
+        ] {
             if v.is_some_and(|x| !x.is_finite()) {
                 return bad(format!("{name} must be a finite number"), format!("{name} 必须是有限数值"));
             }
         }
         if let Some(n) = self.consecutive_declines {
             if n == 0 || n > 120 {
-                return bad(format!("consecutiveDeclines = {n} must be 1 to 120"), format!("consecutiveDeclines = {n} 应在 1 到 120 之间"));
+                return bad(
+                    format!("consecutiveDeclines = {n} must be 1 to 120"),
+                    format!("consecutiveDeclines = {n} 应在 1 到 120 之间"),
+                );
             }
         }
         if let Some(p) = self.drop_pct {
             if !(p > 0.0 && p <= 100.0) {
-                return bad(format!("dropPct = {p} must be above 0 and at most 100"), format!("dropPct = {p} 应大于 0 且不超过 100"));
+                return bad(
+                    format!("dropPct = {p} must be above 0 and at most 100"),
+                    format!("dropPct = {p} 应大于 0 且不超过 100"),
+                );
             }
         }
         if let Some(t) = self.robust_z {
@@ -233,8 +247,12 @@ impl AlertRule {
                 return bad(format!("robustZ = {t} must be a positive number"), format!("robustZ = {t} 应为正数"));
             }
         }
-        check_window(self.window)
-            .map_err(|e| Error::param(format!("alert rule {}: {}", index + 1, e.message.en), format!("预警规则 {}：{}", index + 1, e.message.zh)))?;
+        check_window(self.window).map_err(|e| {
+            Error::param(
+                format!("alert rule {}: {}", index + 1, e.message.en),
+                format!("预警规则 {}：{}", index + 1, e.message.zh),
+            )
+        })?;
         Ok(())
     }
 }
@@ -244,8 +262,18 @@ fn show(x: f64) -> String {
     if !x.is_finite() {
         return "—".into();
     }
-    let s = if x.abs() >= 100.0 { format!("{x:.1}") } else if x.abs() >= 1.0 { format!("{x:.2}") } else { format!("{x:.4}") };
-    if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_owned() } else { s }
+    let s = if x.abs() >= 100.0 {
+        format!("{x:.1}")
+    } else if x.abs() >= 1.0 {
+        format!("{x:.2}")
+    } else {
+        format!("{x:.4}")
+    };
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else {
+        s
+    }
 }
 
 /// A condition firing before it becomes an [`Alert`].
@@ -284,7 +312,16 @@ pub fn alerts(ds: &Dataset, rules: &[AlertRule]) -> Result<Vec<Alert>> {
         let explain = rule.explain.unwrap_or(true) && by != By::All && member_column(ds, &by).is_some();
         let explanations = if explain {
             let req: Vec<(usize, usize)> = hits.iter().map(|h| (h.g, h.k)).collect();
-            explain_cells(ds, &g, &panel, rule.agg, &rule.metric, rule.period_column.as_deref(), &req, Some(rule.top.unwrap_or(TOP_CONTRIBUTORS)))?
+            explain_cells(
+                ds,
+                &g,
+                &panel,
+                rule.agg,
+                &rule.metric,
+                rule.period_column.as_deref(),
+                &req,
+                Some(rule.top.unwrap_or(TOP_CONTRIBUTORS)),
+            )?
         } else {
             vec![None; hits.len()]
         };
@@ -329,11 +366,19 @@ fn fire(rule: &AlertRule, panel: &Panel, g: usize, label: &str, window: usize, s
         for k in start..v.len() {
             let x = get(k);
             if x < t {
-                hits.push(Hit { g, k, rule: "below", value: x, threshold: t, score: x - t, critical: near(x, t),
+                hits.push(Hit {
+                    g,
+                    k,
+                    rule: "below",
+                    value: x,
+                    threshold: t,
+                    score: x - t,
+                    critical: near(x, t),
                     message: Msg::new(
                         format!("{m} of {label} in {} is {}, below {}", at(k), show(x), show(t)),
                         format!("{label} {} 的{m}为 {}，低于 {}", at(k), show(x), show(t)),
-                    ) });
+                    ),
+                });
             }
         }
     }
@@ -341,11 +386,19 @@ fn fire(rule: &AlertRule, panel: &Panel, g: usize, label: &str, window: usize, s
         for k in start..v.len() {
             let x = get(k);
             if x > t {
-                hits.push(Hit { g, k, rule: "above", value: x, threshold: t, score: x - t, critical: near(x, t),
+                hits.push(Hit {
+                    g,
+                    k,
+                    rule: "above",
+                    value: x,
+                    threshold: t,
+                    score: x - t,
+                    critical: near(x, t),
                     message: Msg::new(
                         format!("{m} of {label} in {} is {}, above {}", at(k), show(x), show(t)),
                         format!("{label} {} 的{m}为 {}，高于 {}", at(k), show(x), show(t)),
-                    ) });
+                    ),
+                });
             }
         }
     }
@@ -357,18 +410,43 @@ fn fire(rule: &AlertRule, panel: &Panel, g: usize, label: &str, window: usize, s
             if run >= n && k >= start {
                 let base = get(k - n);
                 let critical = run >= 2 * n || (base != 0.0 && (base - x) >= 0.1 * base.abs());
-                hits.push(Hit { g, k, rule: "consecutiveDeclines", value: x, threshold: base, score: run as f64, critical,
+                hits.push(Hit {
+                    g,
+                    k,
+                    rule: "consecutiveDeclines",
+                    value: x,
+                    threshold: base,
+                    score: run as f64,
+                    critical,
                     message: Msg::new(
-                        format!("{m} of {label} fell {run} months in a row to {} in {} ({} → {} over the last {n})", show(x), at(k), show(base), show(x)),
-                        format!("{label} 的{m}连续 {run} 个月下降，{} 降至 {}（近 {n} 个月 {} → {}）", at(k), show(x), show(base), show(x)),
-                    ) });
+                        format!(
+                            "{m} of {label} fell {run} months in a row to {} in {} ({} → {} over the last {n})",
+                            show(x),
+                            at(k),
+                            show(base),
+                            show(x)
+                        ),
+                        format!(
+                            "{label} 的{m}连续 {run} 个月下降，{} 降至 {}（近 {n} 个月 {} → {}）",
+                            at(k),
+                            show(x),
+                            show(base),
+                            show(x)
+                        ),
+                    ),
+                });
             }
         }
     }
     if let Some(p) = rule.drop_pct {
         for k in start.max(1)..v.len() {
             let x = get(k);
-            let (s, c) = v.get(k.saturating_sub(window)..k).unwrap_or(&[]).iter().filter(|y| !y.is_nan()).fold((0.0, 0), |(s, c), y| (s + y, c + 1));
+            let (s, c) = v
+                .get(k.saturating_sub(window)..k)
+                .unwrap_or(&[])
+                .iter()
+                .filter(|y| !y.is_nan())
+                .fold((0.0, 0), |(s, c), y| (s + y, c + 1));
             if c == 0 || x.is_nan() {
                 continue;
             }
@@ -379,11 +457,31 @@ fn fire(rule: &AlertRule, panel: &Panel, g: usize, label: &str, window: usize, s
             let thr = base - base.abs() * p / 100.0;
             if x <= thr {
                 let drop = (base - x) / base.abs() * 100.0;
-                hits.push(Hit { g, k, rule: "dropPct", value: x, threshold: thr, score: drop, critical: drop >= 2.0 * p,
+                hits.push(Hit {
+                    g,
+                    k,
+                    rule: "dropPct",
+                    value: x,
+                    threshold: thr,
+                    score: drop,
+                    critical: drop >= 2.0 * p,
                     message: Msg::new(
-                        format!("{m} of {label} in {} is {}, {:.1}% below the mean of the previous {window} months ({})", at(k), show(x), drop, show(base)),
-                        format!("{label} {} 的{m}为 {}，比前 {window} 个月均值 {} 低 {:.1}%", at(k), show(x), show(base), drop),
-                    ) });
+                        format!(
+                            "{m} of {label} in {} is {}, {:.1}% below the mean of the previous {window} months ({})",
+                            at(k),
+                            show(x),
+                            drop,
+                            show(base)
+                        ),
+                        format!(
+                            "{label} {} 的{m}为 {}，比前 {window} 个月均值 {} 低 {:.1}%",
+                            at(k),
+                            show(x),
+                            show(base),
+                            drop
+                        ),
+                    ),
+                });
             }
         }
     }
@@ -400,11 +498,31 @@ fn fire(rule: &AlertRule, panel: &Panel, g: usize, label: &str, window: usize, s
             let (hit, critical) = if below { (b < t, b <= t - t.abs()) } else { (b > t, b >= t + t.abs()) };
             if hit {
                 let (en, zh) = if below { ("below", "低于") } else { ("above", "高于") };
-                hits.push(Hit { g, k, rule: if below { "slopeBelow" } else { "slopeAbove" }, value: x, threshold: t, score: b, critical,
+                hits.push(Hit {
+                    g,
+                    k,
+                    rule: if below { "slopeBelow" } else { "slopeAbove" },
+                    value: x,
+                    threshold: t,
+                    score: b,
+                    critical,
                     message: Msg::new(
-                        format!("{m} of {label} moved {} per month over the {sm} months to {} (now {}), {en} {}", show(b), at(k), show(x), show(t)),
-                        format!("{label} 的{m}在截至 {} 的 {sm} 个月里每月变化 {}（现为 {}），{zh} {}", at(k), show(b), show(x), show(t)),
-                    ) });
+                        format!(
+                            "{m} of {label} moved {} per month over the {sm} months to {} (now {}), {en} {}",
+                            show(b),
+                            at(k),
+                            show(x),
+                            show(t)
+                        ),
+                        format!(
+                            "{label} 的{m}在截至 {} 的 {sm} 个月里每月变化 {}（现为 {}），{zh} {}",
+                            at(k),
+                            show(b),
+                            show(x),
+                            show(t)
+                        ),
+                    ),
+                });
             }
         }
     }
@@ -421,11 +539,31 @@ fn fire(rule: &AlertRule, panel: &Panel, g: usize, label: &str, window: usize, s
                     let z = (x - med) / scale;
                     if z.abs() >= t {
                         let thr = med + t.copysign(z) * scale;
-                        hits.push(Hit { g, k, rule: "robustZ", value: x, threshold: thr, score: z, critical: z.abs() >= 1.5 * t,
+                        hits.push(Hit {
+                            g,
+                            k,
+                            rule: "robustZ",
+                            value: x,
+                            threshold: thr,
+                            score: z,
+                            critical: z.abs() >= 1.5 * t,
                             message: Msg::new(
-                                format!("{m} of {label} in {} is {}, unusual against its own median {} (robust z = {:.1})", at(k), show(x), show(med), z),
-                                format!("{label} {} 的{m}为 {}，相对自身中位数 {} 异常（稳健 z = {:.1}）", at(k), show(x), show(med), z),
-                            ) });
+                                format!(
+                                    "{m} of {label} in {} is {}, unusual against its own median {} (robust z = {:.1})",
+                                    at(k),
+                                    show(x),
+                                    show(med),
+                                    z
+                                ),
+                                format!(
+                                    "{label} {} 的{m}为 {}，相对自身中位数 {} 异常（稳健 z = {:.1}）",
+                                    at(k),
+                                    show(x),
+                                    show(med),
+                                    z
+                                ),
+                            ),
+                        });
                     }
                 }
             }
@@ -441,12 +579,17 @@ pub fn explain(ds: &Dataset, opts: &ExplainOptions) -> Result<Explanation> {
     let by = By::parse(opts.by.as_deref());
     let g = grouping(ds, &by, &opts.org.clone().unwrap_or_default())?;
     let panel = build_panel(ds, &opts.metric, &g, opts.agg, opts.period_column.as_deref())?;
-    let gi = panel.keys.iter().position(|k| *k == opts.key).ok_or_else(|| {
-        Error::param(format!("no group \"{}\"", opts.key), format!("没有分组“{}”", opts.key))
-    })?;
+    let gi = panel
+        .keys
+        .iter()
+        .position(|k| *k == opts.key)
+        .ok_or_else(|| Error::param(format!("no group \"{}\"", opts.key), format!("没有分组“{}”", opts.key)))?;
     let month = parse_period_opt("period", Some(&opts.period))?.unwrap_or(0);
     let k = usize::try_from(month - panel.first).ok().filter(|&k| k < panel.len).ok_or_else(|| {
-        Error::param(format!("period {} is outside the data", opts.period), format!("期间 {} 不在数据范围内", opts.period))
+        Error::param(
+            format!("period {} is outside the data", opts.period),
+            format!("期间 {} 不在数据范围内", opts.period),
+        )
     })?;
     if ds.by_role(Role::EmployeeId).is_none() {
         return Err(Error::param(
@@ -528,7 +671,9 @@ fn explain_cells(
             slot_of.entry((t, m as u32)).or_insert(next);
         }
     }
-    let mut cells: Vec<CellAcc> = (0..slot_of.len()).map(|_| CellAcc { members: HashMap::new(), ind: vec![(0.0, 0); indicators.len()] }).collect();
+    let mut cells: Vec<CellAcc> = (0..slot_of.len())
+        .map(|_| CellAcc { members: HashMap::new(), ind: vec![(0.0, 0); indicators.len()] })
+        .collect();
     let mut first_row: HashMap<u32, usize> = HashMap::new();
     if !slot_of.is_empty() {
         for r in 0..ds.row_count() {
@@ -587,7 +732,11 @@ fn explain_cells(
                 .map(|id| {
                     let (a0, b0) = c0.members.get(id).copied().unwrap_or((0.0, 0));
                     let (a1, b1) = c1.members.get(id).copied().unwrap_or((0.0, 0));
-                    let effect = if sum { a1 - a0 } else { ((a1 - a0) - before * (f64::from(b1) - f64::from(b0))) / f64::from(n1) };
+                    let effect = if sum {
+                        a1 - a0
+                    } else {
+                        ((a1 - a0) - before * (f64::from(b1) - f64::from(b0))) / f64::from(n1)
+                    };
                     Contribution {
                         id: ids.dict.get(*id as usize).cloned().unwrap_or_default(),
                         name: names.as_ref().and_then(|n| first_row.get(id).and_then(|&r| n.get(r))).map(str::to_owned),
@@ -666,5 +815,9 @@ fn population_sd(v: &[f64]) -> f64 {
         mean += d / n;
         m2 += d * (x - mean);
     }
-    if n == 0.0 { f64::NAN } else { libm::sqrt(m2 / n) }
+    if n == 0.0 {
+        f64::NAN
+    } else {
+        libm::sqrt(m2 / n)
+    }
 }

@@ -45,7 +45,14 @@ pub fn compare(values: &[f64], first: i32, at: Option<usize>, trailing_months: u
     let at = at.or_else(|| values.iter().rposition(|v| !v.is_nan()));
     let Some(k) = at.filter(|&k| k < values.len()) else {
         let none = Change::new(f64::NAN, f64::NAN);
-        return Comparison { period: None, value: f64::NAN, previous: none, last_year: none, trailing: none, trailing_months };
+        return Comparison {
+            period: None,
+            value: f64::NAN,
+            previous: none,
+            last_year: none,
+            trailing: none,
+            trailing_months,
+        };
     };
     let get = |j: Option<usize>| j.and_then(|j| values.get(j)).copied().unwrap_or(f64::NAN);
     let value = get(Some(k));

@@ -188,11 +188,7 @@ pub fn series_of(
 }
 
 fn cut(panel: &Panel, window: usize, lo: i32, hi: i32, at: Option<i32>, horizon: usize) -> Vec<Series> {
-    let range = if hi >= lo {
-        ((lo - panel.first) as usize)..((hi - panel.first) as usize + 1)
-    } else {
-        0..0
-    };
+    let range = if hi >= lo { ((lo - panel.first) as usize)..((hi - panel.first) as usize + 1) } else { 0..0 };
     let periods: Vec<String> = range.clone().map(|k| dates::format_month(panel.first + k as i32)).collect();
     let pick = |v: &[f64]| v.get(range.clone()).map(<[f64]>::to_vec).unwrap_or_default();
     let at = at.and_then(|a| usize::try_from(a - panel.first).ok()).filter(|&a| a < panel.len);
@@ -202,9 +198,7 @@ fn cut(panel: &Panel, window: usize, lo: i32, hi: i32, at: Option<i32>, horizon:
             let values = pick(full);
             // Compare and forecast on the history up to the last month shown.
             let upto = full.get(..range.end).unwrap_or(&[]);
-            let at = at.or_else(|| {
-                upto.iter().rposition(|v| !v.is_nan()).filter(|&k| k >= range.start)
-            });
+            let at = at.or_else(|| upto.iter().rposition(|v| !v.is_nan()).filter(|&k| k >= range.start));
             Series {
                 key: panel.keys.get(g).cloned().unwrap_or_default(),
                 label: panel.labels.get(g).cloned().unwrap_or_default(),

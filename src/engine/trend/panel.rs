@@ -255,7 +255,8 @@ fn roll_up(parent: &[u32], len: usize, sum: &mut [f64], cnt: &mut [u32]) {
         }
         let (p, v) = (p as usize, v);
         for k in 0..len {
-            let (src_s, src_c) = (sum.get(v * len + k).copied().unwrap_or(0.0), cnt.get(v * len + k).copied().unwrap_or(0));
+            let (src_s, src_c) =
+                (sum.get(v * len + k).copied().unwrap_or(0.0), cnt.get(v * len + k).copied().unwrap_or(0));
             if let (Some(s), Some(c)) = (sum.get_mut(p * len + k), cnt.get_mut(p * len + k)) {
                 *s += src_s;
                 *c += src_c;

@@ -63,7 +63,11 @@ fn window_mean(values: &[f64], k: usize, w: usize, running: f64, n: usize) -> f6
         .iter()
         .filter(|v| !v.is_nan())
         .fold((0.0, 0usize), |(s, c), v| (s + v, c + 1));
-    if c == 0 { f64::NAN } else { s / c as f64 }
+    if c == 0 {
+        f64::NAN
+    } else {
+        s / c as f64
+    }
 }
 
 /// Least-squares slope of value against month index over the present values
@@ -89,7 +93,11 @@ pub fn slope(values: &[f64]) -> f64 {
             sxx += dx * dx;
         }
     }
-    if sxx == 0.0 { f64::NAN } else { sxy / sxx }
+    if sxx == 0.0 {
+        f64::NAN
+    } else {
+        sxy / sxx
+    }
 }
 
 /// Median of the non-NaN values (NaN when none); reorders `v`.

@@ -167,7 +167,7 @@ mod tests {
 
     fn tau_naive(x: &[f64], y: &[f64]) -> f64 {
         let n = x.len();
-        let (mut c, mut d, mut tx, mut ty) = (0.0, 0.0, 0.0, 0.0);
+        let (mut c, mut d, mut tx, mut ty) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
         for i in 0..n {
             for j in i + 1..n {
                 let a = (x[i] - x[j]).signum() * f64::from(x[i] != x[j]);
