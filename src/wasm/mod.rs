@@ -9,9 +9,13 @@
 //! Areas add their methods in their own files with further
 //! `#[wasm_bindgen] impl Dataset` blocks.
 
+mod score;
+mod trend;
+
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::engine::{self, ColumnData, Error, ErrorKind};
 
@@ -101,6 +105,50 @@ pub(crate) fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, JsValue> {
     let ser = serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true).serialize_maps_as_objects(true);
     v.serialize(&ser)
         .map_err(|e| js_error(Error::param(format!("cannot convert result: {e}"), format!("结果转换失败：{e}"))))
+}
+
+/// Bilingual messages in results: every `{ en, zh }` object found under key
+/// `k` becomes `k: en` plus `kZh: zh`, the shape the JS API documents
+/// (`message` / `messageZh`). Walks arrays and objects a few levels deep.
+pub(crate) fn flatten_msgs(v: &JsValue, depth: u32) {
+    if depth == 0 || !v.is_object() {
+        return;
+    }
+    if js_sys::Array::is_array(v) {
+        let arr: &js_sys::Array = v.unchecked_ref();
+        for x in arr.iter() {
+            flatten_msgs(&x, depth - 1);
+        }
+        return;
+    }
+    let obj: &js_sys::Object = v.unchecked_ref();
+    for key in js_sys::Object::keys(obj).iter() {
+        let Ok(val) = js_sys::Reflect::get(obj, &key) else { continue };
+        if val.is_object()
+            && !js_sys::Array::is_array(&val)
+            && js_sys::Object::keys(val.unchecked_ref::<js_sys::Object>()).length() == 2
+        {
+            let en = js_sys::Reflect::get(&val, &JsValue::from_str("en")).unwrap_or(JsValue::UNDEFINED);
+            let zh = js_sys::Reflect::get(&val, &JsValue::from_str("zh")).unwrap_or(JsValue::UNDEFINED);
+            if let (Some(k), true, true) = (key.as_string(), en.is_string(), zh.is_string()) {
+                let _ = js_sys::Reflect::set(obj, &key, &en);
+                let _ = js_sys::Reflect::set(obj, &JsValue::from_str(&format!("{k}Zh")), &zh);
+                continue;
+            }
+        }
+        flatten_msgs(&val, depth - 1);
+    }
+}
+
+/// Set a property on a result object under construction.
+pub(crate) fn set(obj: &js_sys::Object, key: &str, value: impl Into<JsValue>) {
+    // Setting a property on a plain object we created cannot fail.
+    let _ = js_sys::Reflect::set(obj, &JsValue::from_str(key), &value.into());
+}
+
+/// Strings out as a JS `string[]`.
+pub(crate) fn string_array<S: AsRef<str>>(items: &[S]) -> js_sys::Array {
+    items.iter().map(|s| JsValue::from_str(s.as_ref())).collect()
 }
 
 /// The library version (the crate's).
