@@ -206,3 +206,30 @@ fn scorecard_on_missing_columns_names_them() {
     assert_eq!(e.kind, ErrorKind::Param);
     assert!(e.message.en.contains("不存在") && e.message.zh.contains("不存在"));
 }
+
+/// Found by `make fuzz` (target `analyses`): equal weights over many
+/// indicators summed to 1 + ε and a perfect scorer got 100.00000000000001.
+#[test]
+fn fuzz_regression_totals_never_exceed_100() {
+    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/fuzz/score-above-100.csv")).unwrap();
+    let ds = load(&bytes, &LoadOptions::default()).unwrap();
+    let numeric: Vec<String> = ds
+        .columns()
+        .iter()
+        .filter(|c| c.kind() == hrlens::engine::ColumnKind::Number)
+        .map(|c| c.name.clone())
+        .collect();
+    let indicators: Vec<String> = numeric
+        .iter()
+        .zip(["minmax", "zscore", "percentile", "minmax"].iter().cycle())
+        .map(|(c, n)| format!(r#"{{"column":{},"weight":1,"normalize":"{n}"}}"#, serde_json::json!(c)))
+        .collect();
+    let card = Scorecard::from_json(&format!(
+        r#"{{"name":"f","dimensions":[{{"name":"d","weight":1,"indicators":[{}]}}]}}"#,
+        indicators.join(",")
+    ))
+    .unwrap();
+    let s = score(&ds, &[card], &ScoreOptions::default()).unwrap();
+    assert!(s.total.iter().all(|t| t.is_nan() || (0.0..=100.0).contains(t)), "{:?}", s.total);
+    assert!(s.total.contains(&100.0));
+}
