@@ -11,6 +11,7 @@ use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
+use crate::engine::budget;
 use crate::engine::dataset::Dataset;
 use crate::engine::dates;
 use crate::engine::error::{Error, Result};
@@ -207,6 +208,12 @@ pub fn build_panel(
             format!("{cells_groups} 个分组 × {len} 个月超过 {MAX_CELLS} 个单元；请按更粗的列分组或减少月份"),
         )
     })?;
+    // Sums (f64) and counts (u32) per cell, then the reported copy of both.
+    budget::check(
+        &format!("a trend of {cells_groups} groups × {len} months"),
+        &format!("{cells_groups} 个分组 × {len} 个月的趋势"),
+        budget::bytes(n_cells, 2 * (8 + 4)),
+    )?;
     let (mut out_values, count) = match agg {
         Agg::Mean | Agg::Sum => {
             let accumulate = |scale: f64| {
