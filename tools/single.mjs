@@ -77,6 +77,7 @@ export default u;`,
           loader: "js",
         };
       }
+      warnings.push(`${relative(ROOT, path)} is inlined as a data: URL: fine for <img>/CSS, but fetch() of it is refused (connect-src 'none')`);
       return { contents: `export default new URL(${JSON.stringify(await dataUrl(path))});`, loader: "js" };
     });
   },
