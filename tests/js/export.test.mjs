@@ -203,3 +203,22 @@ test("www/export.js: table shapes, file names, data URLs, exportTable through an
   await assert.rejects(ex.exportTable("c", rows, { rpc, download: false, format: "pdf" }), { name: "ParamError" });
   await assert.rejects(ex.exportTable("c", rows, { download: false }), /useWorker/);
 });
+
+test("wasm writes the same bytes as the native engine (tests/export.rs pins them)", async () => {
+  const { createHash } = await import("node:crypto");
+  const golden = JSON.parse(await readFile(new URL("../testdata/export_sha256.json", import.meta.url), "utf8"));
+  const csat = Dataset.sample({ employees: 200, months: 12, seed: 5 }).column("客户满意度");
+  const notes = ["张伟", "=cmd|' /C calc'!A0", 'a,"b"\nc', ""];
+  const n = csat.length;
+  const table = {
+    name: "golden",
+    columns: [
+      { name: "工号", values: Array.from({ length: n }, (_, i) => `E${String(i % 200).padStart(5, "0")}`) },
+      { name: "客户满意度", values: csat, numFormat: "0.0" },
+      { name: "备注", values: Array.from({ length: n }, (_, i) => `${notes[i % 4]}${i % 4 === 3 ? "" : i}`) },
+    ],
+  };
+  const sha = (b) => createHash("sha256").update(b).digest("hex");
+  assert.equal(sha(exportCsv(table, { pseudonymize: { columns: ["工号"], secret: "golden-secret-0123456789" } })), golden.csv);
+  assert.equal(sha(exportXlsx(table)), golden.xlsx);
+});

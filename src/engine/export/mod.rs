@@ -221,13 +221,16 @@ pub fn format_number(x: f64) -> String {
 }
 
 /// Apply pseudonyms and suppression (not neutralisation, which the writers
-/// do cell by cell) to a copy of the table.
+/// do cell by cell); the table itself when there are none to apply.
 ///
 /// # Errors
 /// `ParamError` for an unknown column or a too-short secret, and the
 /// table's own [`Table::validate`] errors.
-pub fn prepare(table: &Table, opts: &ExportOptions) -> Result<Table> {
+pub fn prepare<'t>(table: &'t Table, opts: &ExportOptions) -> Result<Cow<'t, Table>> {
     table.validate()?;
+    if opts.pseudonymize.is_none() && opts.suppress.is_none() {
+        return Ok(Cow::Borrowed(table));
+    }
     let mut out = table.clone();
     if let Some(p) = &opts.pseudonymize {
         let hasher = Pseudonymizer::new(p.secret.as_bytes(), p.prefix.as_deref())?;
@@ -248,7 +251,7 @@ pub fn prepare(table: &Table, opts: &ExportOptions) -> Result<Table> {
     if let Some(s) = &opts.suppress {
         suppress::apply(&mut out, s)?;
     }
-    Ok(out)
+    Ok(Cow::Owned(out))
 }
 
 /// Check the CSV delimiter option.
