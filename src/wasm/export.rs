@@ -12,7 +12,7 @@ use crate::engine::Error;
 const TS_EXPORT: &'static str = r##"
 /** A column's values: numbers (NaN = empty), or strings, numbers, booleans and null/undefined (empty). */
 export type ExportValues = Float64Array | Float32Array | Int32Array | Uint32Array | Int16Array | Uint16Array
-  | Int8Array | Uint8Array | ArrayLike<string | number | boolean | null | undefined>;
+  | Int8Array | Uint8Array | (string | number | boolean | null | undefined)[];
 export interface ExportColumn {
   name: string; values: ExportValues;
   /** XLSX only: an Excel number format for the column's numbers, e.g. "0.0%" or "#,##0". */
@@ -203,7 +203,7 @@ pub fn export_xlsx(
 /// ```
 #[wasm_bindgen(unchecked_return_type = "string[]")]
 pub fn pseudonymize(
-    #[wasm_bindgen(unchecked_param_type = "ArrayLike<string | number | null | undefined>")] values: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "(string | number | null | undefined)[]")] values: JsValue,
     secret: &str,
     prefix: Option<String>,
 ) -> Result<JsValue, JsValue> {
