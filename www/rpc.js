@@ -1,6 +1,8 @@
 // The page's side of the worker protocol (see worker.js): promises for replies.
-export function connect(url = new URL("./worker.js", import.meta.url)) {
-  const worker = new Worker(url, { type: "module" });
+// `target` is the worker script's URL, or a Worker (anything with postMessage,
+// onmessage and onerror, e.g. one a bundler created) to talk to.
+export function connect(target = new URL("./worker.js", import.meta.url)) {
+  const worker = typeof target === "string" || target instanceof URL ? new Worker(target, { type: "module" }) : target;
   const pending = new Map();
   let next = 1;
   worker.onmessage = ({ data }) => {
@@ -27,5 +29,6 @@ export function connect(url = new URL("./worker.js", import.meta.url)) {
     call: (handle, method, ...args) => send("call", handle, method, ...args),
     module: (fn, ...args) => send("module", fn, ...args),
     free: (handle) => send("free", handle),
+    terminate: () => worker.terminate(),
   };
 }

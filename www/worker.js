@@ -19,6 +19,13 @@ function isWasmObject(v) {
   return v !== null && typeof v === "object" && typeof v.free === "function" && "__wbg_ptr" in v;
 }
 
+// A wasm object goes back as a handle and its class name ("Dataset", "WhatIf", …),
+// found among the module's exports (names a bundler may shorten are not used).
+function handleOf(obj) {
+  const type = Object.keys(hrlens).find((k) => typeof hrlens[k] === "function" && obj instanceof hrlens[k]);
+  return { handle: keep(obj), type };
+}
+
 function describe(ds) {
   return { rowCount: ds.rowCount, columns: ds.columns(), warnings: ds.warnings(), source: ds.source() };
 }
@@ -48,7 +55,10 @@ async function run(op, args) {
     }
     case "load": {
       const [file, opts] = args;
-      const bytes = new Uint8Array(await file.arrayBuffer());
+      // A File or Blob from the page; raw bytes from an embedder.
+      const bytes = ArrayBuffer.isView(file)
+        ? new Uint8Array(file.buffer, file.byteOffset, file.byteLength)
+        : file instanceof ArrayBuffer ? new Uint8Array(file) : new Uint8Array(await file.arrayBuffer());
       const ds = hrlens.Dataset.load(bytes, { filename: file.name, ...opts });
       return { handle: keep(ds), ...describe(ds) };
     }
@@ -60,7 +70,7 @@ async function run(op, args) {
       }
       const m = obj[method];
       const result = typeof m === "function" ? m.apply(obj, rest) : m;
-      return isWasmObject(result) ? { handle: keep(result) } : result;
+      return isWasmObject(result) ? handleOf(result) : result;
     }
     case "module": {
       const [fn, ...rest] = args;
@@ -68,7 +78,7 @@ async function run(op, args) {
         throw Object.assign(new Error(`no function ${fn}`), { name: "ParamError" });
       }
       const result = hrlens[fn](...rest);
-      return isWasmObject(result) ? { handle: keep(result) } : result;
+      return isWasmObject(result) ? handleOf(result) : result;
     }
     case "free": {
       const obj = handles.get(args[0]);
