@@ -156,7 +156,16 @@ const size = { raw: wasm.byteLength, gzip: gzipSync(wasm, { level: 9 }).byteLeng
 step("report");
 const ok = (r) => r && !r.error && !r.notMeasured;
 const find = (bench, who) => results.find((r) => r.bench.startsWith(bench) && r.who === who);
-const x = (a, b) => `${(a / b).toFixed(a / b >= 10 ? 0 : 1)}×`;
+// a / b as "N×"; below 1 it also says how much slower hrlens is.
+const x = (a, b) => {
+  const r = a / b;
+  return r >= 1 ? `${r.toFixed(r >= 10 ? 0 : 1)}×` : `${r.toFixed(2)}× (hrlens ${(1 / r).toFixed(1)}× slower)`;
+};
+// A peer against hrlens, for the "vs hrlens" column.
+const vs = (peer, h) => {
+  const r = peer / h;
+  return r >= 1 ? `${r.toFixed(r >= 10 ? 0 : 1)}× slower` : `${(1 / r).toFixed(1)}× faster`;
+};
 const ms = (v) => (v == null ? "—" : v >= 100 ? v.toFixed(0) : v.toFixed(1));
 const goals = [];
 const goal = (text, measured, met, why = "") => goals.push({ text, measured, met, why });
@@ -215,7 +224,7 @@ const benchRows = results.map((r) => {
   if (r.notMeasured) return `| ${r.bench} | ${r.who} | not measured: ${cell(r.notMeasured)} | | | | |`;
   if (r.error) return `| ${r.bench} | ${r.who} | failed: ${cell(r.error)} | | | ${mib(r.wasmMemory)} | |`;
   const h = results.find((q) => q.bench === r.bench && q.who.startsWith("hrlens") && ok(q) && !q.profile && !q.variant);
-  const ratio = h && !r.who.startsWith("hrlens") && !r.profile ? `${x(r.ms, h.ms)} slower` : "";
+  const ratio = h && !r.who.startsWith("hrlens") && !r.profile ? vs(r.ms, h.ms) : "";
   const extra = [r.mbps ? `${r.mbps.toFixed(0)} MB/s` : "", r.info?.iterations ? `${r.info.iterations} iter` : ""].filter(Boolean).join(", ");
   // wasm memory of hrlens' own worker; DuckDB's buffer manager; the JS peers' heap is not
   // measurable in a worker (performance.memory is window-only in Chromium).
@@ -227,12 +236,12 @@ const pyRows = [];
 if (python && !python.skipped) {
   const hk = [find("k-means", "hrlens (1 worker)")].filter(ok)[0];
   for (const k of python.kmeans) {
-    pyRows.push(`| k-means ${plan.kmeans.label} | ${k.who} | ${ms(k.ms)} | ${k.times.length} | ${k.iterations} iter | | ${hk ? `${x(k.ms, hk.ms)} vs hrlens` : ""} |`);
+    pyRows.push(`| k-means ${plan.kmeans.label} | ${k.who} | ${ms(k.ms)} | ${k.times.length} | ${k.iterations} iter | | ${hk ? vs(k.ms, hk.ms) : ""} |`);
   }
   for (const f of python.ingest) {
     const b = plan.ingest.find((p) => f.file.endsWith(p.url.split("/").pop()))?.label ?? f.file;
     const h = find(`CSV ingest ${b}`, "hrlens");
-    pyRows.push(`| CSV ingest ${b} | ${f.who} | ${ms(f.ms)} | ${f.times.length} | ${(f.mb / (f.ms / 1000)).toFixed(0)} MB/s | | ${ok(h) ? `${x(f.ms, h.ms)} vs hrlens` : ""} |`);
+    pyRows.push(`| CSV ingest ${b} | ${f.who} | ${ms(f.ms)} | ${f.times.length} | ${(f.mb / (f.ms / 1000)).toFixed(0)} MB/s | | ${ok(h) ? vs(f.ms, h.ms) : ""} |`);
   }
 }
 const table = [
@@ -265,12 +274,27 @@ if (scale) {
     `${scale.label}: **${scale.completed ? "completed" : "did not complete"}**` +
       (scale.completed ? ` — ${scale.rows} rows (${scale.mb.toFixed(0)} MB of CSV), ${scale.scored} people scored, ${scale.series} department series.` : "."),
     scale.error ? `\nError: ${cell(scale.error)}` : "",
+    scale.completed ? "" : scaleWhy(scale),
     "",
     "| phase | ms | wasm memory after | result |",
     "|---|---:|---:|---|",
     ...phases,
   ].join("\n");
 }
+// Why the scale run did not fit: the file, where it stopped, and what the
+// 1M-row ingest's memory per byte of CSV predicts for this file.
+function scaleWhy(sc) {
+  const last = sc.phases?.at(-1);
+  const big = results.filter((r) => r.bench.startsWith("CSV ingest") && r.who === "hrlens" && ok(r)).at(-1);
+  const file = plan.scale.mb * 1e6;
+  const lines = [`\nIt stopped in **${last?.name ?? "start"}** with ${mib(last?.wasmMemory)} of wasm memory (wasm32's limit is 4 GiB = 4096 MiB).`];
+  if (big) {
+    const perByte = big.wasmMemory / (big.mb * 1e6);
+    lines.push(`The CSV is ${(file / 2 ** 30).toFixed(2)} GiB; \`Dataset.load\` copies all of it into the instance, and the ${big.bench.replace("CSV ingest ", "")} ingest above peaked at ${perByte.toFixed(1)}× its file size in wasm memory: by that ratio this load needs about ${(perByte * file / 2 ** 30).toFixed(1)} GiB, ${(perByte * file / 2 ** 32).toFixed(1)}× the limit.`);
+  }
+  return lines.join(" ");
+}
+
 const v = (p) => { try { return JSON.parse(readFileSync(new URL(`node_modules/${p}/package.json`, here), "utf8")).version; } catch { return "?"; } };
 const rustc = (() => { try { return sh("rustc", ["--version"]); } catch { return "rustc ?"; } })();
 const crate = readFileSync(new URL("Cargo.toml", root), "utf8").match(/^version = "(.+)"/m)?.[1];

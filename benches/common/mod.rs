@@ -29,7 +29,11 @@ pub fn card(kpis: usize) -> Scorecard {
                 .filter(|j| j % 4 == d)
                 .map(|j| {
                     let dir = if j % 3 == 2 { "lower" } else { "higher" };
-                    format!(r#"{{"column":"k{:02}","weight":{},"direction":"{dir}","normalize":"minmax"}}"#, j + 1, 1 + j % 5)
+                    format!(
+                        r#"{{"column":"k{:02}","weight":{},"direction":"{dir}","normalize":"minmax"}}"#,
+                        j + 1,
+                        1 + j % 5
+                    )
                 })
                 .collect();
             format!(r#"{{"name":"D{}","weight":{},"indicators":[{}]}}"#, d + 1, 10 * (d + 1), inds.join(","))

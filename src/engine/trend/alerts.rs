@@ -40,6 +40,7 @@
 //! months, in standard deviations of the column over all rows (`z`).
 
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 
 use serde::{Deserialize, Serialize};
 
@@ -612,9 +613,37 @@ pub fn explain(ds: &Dataset, opts: &ExplainOptions) -> Result<Explanation> {
 /// Member and indicator sums of one (group, month) cell.
 #[derive(Default)]
 struct CellAcc {
-    members: HashMap<u32, (f64, u32)>,
+    members: CodeMap<(f64, u32)>,
     ind: Vec<(f64, u32)>,
 }
+
+/// A multiplicative hasher (FxHash's) for interned codes: one multiply per
+/// key instead of SipHash's rounds on every row of an explained cell, and
+/// a fixed order, so member sums add up in the same order on every run.
+#[derive(Default, Clone, Copy)]
+struct CodeHasher(u64);
+
+impl std::hash::Hasher for CodeHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u32(&mut self, x: u32) {
+        self.write_u64(u64::from(x));
+    }
+    fn write_u64(&mut self, x: u64) {
+        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+type CodeMap<V> = HashMap<u32, V, BuildHasherDefault<CodeHasher>>;
+
+/// No explained cell.
+const NO_SLOT: u32 = u32::MAX;
 
 /// Explanations for many (group, month) requests in one pass over the rows.
 #[allow(clippy::too_many_arguments)]
@@ -672,9 +701,17 @@ fn explain_cells(
         }
     }
     let mut cells: Vec<CellAcc> = (0..slot_of.len())
-        .map(|_| CellAcc { members: HashMap::new(), ind: vec![(0.0, 0); indicators.len()] })
+        .map(|_| CellAcc { members: CodeMap::default(), ind: vec![(0.0, 0); indicators.len()] })
         .collect();
-    let mut first_row: HashMap<u32, usize> = HashMap::new();
+    // (target, month) → slot as a dense table: no hashing per row.
+    let len = months.len;
+    let mut slot_table = vec![NO_SLOT; n_targets.saturating_mul(len)];
+    for (&(t, m), &slot) in &slot_of {
+        if let Some(x) = slot_table.get_mut(t as usize * len + m as usize) {
+            *x = slot as u32;
+        }
+    }
+    let mut first_row: CodeMap<usize> = CodeMap::default();
     if !slot_of.is_empty() {
         for r in 0..ds.row_count() {
             let m = months.offset.get(r).copied().unwrap_or(NO_MONTH);
@@ -685,8 +722,9 @@ fn explain_cells(
             let mut cur = g.row_group.get(r).copied().unwrap_or(NO_GROUP);
             while cur != NO_GROUP {
                 if wanted.get(cur as usize).copied().unwrap_or(false) {
-                    if let Some(&slot) = slot_of.get(&(cur, m)) {
-                        if let Some(cell) = cells.get_mut(slot) {
+                    let slot = slot_table.get(cur as usize * len + m as usize).copied().unwrap_or(NO_SLOT);
+                    if slot != NO_SLOT {
+                        if let Some(cell) = cells.get_mut(slot as usize) {
                             let id = ids.codes.get(r).copied().unwrap_or(MISSING_CODE);
                             if !x.is_nan() {
                                 let e = cell.members.entry(id).or_insert((0.0, 0));
