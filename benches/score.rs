@@ -1,5 +1,6 @@
 //! What-if re-scoring natively: new weights → weighted sum, rank, bands
-//! (`WhatIf::set_weights`), and a fresh `score` (normalise + all of that).
+//! (`WhatIf::set_weights`: two dimension weights, as the browser bench, and
+//! one indicator weight), and a fresh `score` (normalise + all of that).
 //! Run by `make bench`; results land in BENCHMARKS.md.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -30,6 +31,15 @@ fn what_if(c: &mut Criterion) {
             bch.iter(|| {
                 flip = !flip;
                 black_box(w.set_weights(if flip { &a } else { &b }).unwrap().band_changes)
+            })
+        });
+        // An indicator weight: its dimension's scores are recomputed too.
+        let c: HashMap<String, f64> = [("D1/k01".to_string(), 5.0)].into();
+        let d: HashMap<String, f64> = [("D1/k01".to_string(), 1.0)].into();
+        g.bench_with_input(BenchmarkId::new("set_weights_indicator", format!("{n}x{kpis}")), &n, |bch, _| {
+            bch.iter(|| {
+                flip = !flip;
+                black_box(w.set_weights(if flip { &c } else { &d }).unwrap().band_changes)
             })
         });
         g.bench_with_input(BenchmarkId::new("score", format!("{n}x{kpis}")), &n, |bch, _| {

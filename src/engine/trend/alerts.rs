@@ -765,40 +765,47 @@ fn explain_cells(
             let mut all: Vec<u32> = c0.members.keys().chain(c1.members.keys()).copied().collect();
             all.sort_unstable();
             all.dedup();
-            let mut contrib: Vec<Contribution> = all
+            // Effects first, as (effect, member, before, after, rows before, rows after);
+            // the strings only for the members kept.
+            let mut effects: Vec<(f64, u32, f64, f64, u32, u32)> = all
                 .iter()
-                .map(|id| {
-                    let (a0, b0) = c0.members.get(id).copied().unwrap_or((0.0, 0));
-                    let (a1, b1) = c1.members.get(id).copied().unwrap_or((0.0, 0));
+                .map(|&id| {
+                    let (a0, b0) = c0.members.get(&id).copied().unwrap_or((0.0, 0));
+                    let (a1, b1) = c1.members.get(&id).copied().unwrap_or((0.0, 0));
                     let effect = if sum {
                         a1 - a0
                     } else {
                         ((a1 - a0) - before * (f64::from(b1) - f64::from(b0))) / f64::from(n1)
                     };
-                    Contribution {
-                        id: ids.dict.get(*id as usize).cloned().unwrap_or_default(),
-                        name: names.as_ref().and_then(|n| first_row.get(id).and_then(|&r| n.get(r))).map(str::to_owned),
-                        status: match (b0 > 0, b1 > 0) {
-                            (true, true) => "stayed",
-                            (false, _) => "joined",
-                            (true, false) => "left",
-                        }
-                        .into(),
-                        before: if b0 > 0 { a0 / f64::from(b0) } else { f64::NAN },
-                        after: if b1 > 0 { a1 / f64::from(b1) } else { f64::NAN },
-                        effect,
-                    }
+                    (effect, id, a0, a1, b0, b1)
                 })
                 .collect();
             let change = after - before;
+            let id_str = |id: u32| ids.dict.get(id as usize).map_or("", String::as_str);
             // Largest effects in the direction of the change first; ties by id.
-            contrib.sort_by(|a, b| {
-                let (x, y) = if change < 0.0 { (a.effect, b.effect) } else { (b.effect, a.effect) };
-                x.total_cmp(&y).then_with(|| a.id.cmp(&b.id))
+            effects.sort_by(|a, b| {
+                let (x, y) = if change < 0.0 { (a.0, b.0) } else { (b.0, a.0) };
+                x.total_cmp(&y).then_with(|| id_str(a.1).cmp(id_str(b.1)))
             });
-            let keep = top.unwrap_or(contrib.len()).min(contrib.len());
-            let rest: f64 = contrib.get(keep..).unwrap_or(&[]).iter().map(|c| c.effect).sum();
-            contrib.truncate(keep);
+            let keep = top.unwrap_or(effects.len()).min(effects.len());
+            let rest: f64 = effects.get(keep..).unwrap_or(&[]).iter().map(|c| c.0).sum();
+            let contrib: Vec<Contribution> = effects
+                .iter()
+                .take(keep)
+                .map(|&(effect, id, a0, a1, b0, b1)| Contribution {
+                    id: id_str(id).to_owned(),
+                    name: names.as_ref().and_then(|n| first_row.get(&id).and_then(|&r| n.get(r))).map(str::to_owned),
+                    status: match (b0 > 0, b1 > 0) {
+                        (true, true) => "stayed",
+                        (false, _) => "joined",
+                        (true, false) => "left",
+                    }
+                    .into(),
+                    before: if b0 > 0 { a0 / f64::from(b0) } else { f64::NAN },
+                    after: if b1 > 0 { a1 / f64::from(b1) } else { f64::NAN },
+                    effect,
+                })
+                .collect();
             let mut inds: Vec<IndicatorChange> = indicators
                 .iter()
                 .enumerate()
