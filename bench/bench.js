@@ -281,6 +281,8 @@ window.runBench = async function runBench(plan) {
     const h = await record(bench, "hrlens whatIf.setWeights", () => inWorker("score/hrlens", { bytes, card }, p.reps));
     await record(bench, "  of which: result conversion alone (whatIf.scores())", () =>
       inWorker("score/hrlens-scores-only", { bytes, card }, p.reps), { profile: true });
+    await record(bench, "  of which: 1M id strings alone (ds.column(\"工号\"))", () =>
+      inWorker("score/hrlens-id-strings", { bytes }, p.reps), { profile: true });
     const duckR = await record(bench, "DuckDB-Wasm SQL", () => duckScore(bytes, card, p.reps));
     const aqR = await record(bench, "Arquero", () => inWorker("score/arquero", { bytes, card }, p.peerReps ?? p.reps));
     for (const peer of [duckR, aqR].filter(Boolean)) {

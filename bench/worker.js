@@ -131,6 +131,13 @@ const tasks = {
     run: ({ w }) => w.scores(),
     finish: (_, r) => ({ rows: r.total.length }),
   },
+  // For the profile: 1M id strings across the boundary alone (ds.column),
+  // the same conversion setWeights does for `ids` (and again for `band`).
+  "score/hrlens-id-strings": {
+    setup: ({ bytes }) => ({ ds: load(bytes) }),
+    run: ({ ds }) => ds.column("工号"),
+    finish: (_, r) => ({ rows: r.length }),
+  },
   "score/arquero": {
     setup: ({ bytes, card }) => {
       const ds = load(bytes);
