@@ -6,13 +6,13 @@
 //! fresh score agree exactly. It is computed by a bucket sort: one pass
 //! over the totals for their range and a histogram of value buckets (about
 //! eight people per bucket, spread over the actual min..max), one pass that
-//! scatters each person's `(total, tiebreak, person)` record into its bucket,
-//! and a small exact sort within each bucket on those records. Every pass
-//! reads its input in order and the bucket sorts touch only their own
-//! records, so no pass chases people through memory at random (the
-//! previous version walked the last order and looked each total up, a cache
-//! miss per person: 150 ms for 1M natively, now a fifth of that). Linear in
-//! practice, never worse than n log n.
+//! scatters each person's `(key, tiebreak, person)` record into its bucket
+//! (the key is the total as an integer that sorts the same way), and a small
+//! exact sort within each bucket on those records. Every pass reads its
+//! input in order and the bucket sorts touch only their own records, so no
+//! pass chases people through memory at random (the previous version walked
+//! the last order and looked each total up: a cache miss per person). Linear
+//! in practice, never worse than n log n.
 
 use super::card::BandRule;
 
