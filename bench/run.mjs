@@ -32,13 +32,13 @@ execFileSync(
 );
 
 // 2. Seeded benchmark data, generated once by the engine's CLI (bench-data,
-//    see src/engine/sample.rs bench_table); cached in bench/data/ by shape.
+//    see src/engine/sample.rs bench_panel); cached in bench/data/ by shape.
 step("benchmark data");
 execFileSync("cargo", ["build", "-q", "--release", "--bin", "hrlens"], { cwd: root.pathname, stdio: "inherit" });
 const cli = new URL("target/release/hrlens", root).pathname;
 const dataDir = new URL("data/", here);
 mkdirSync(dataDir, { recursive: true });
-const GEN = "v2"; // bump when bench_table changes
+const GEN = "v2"; // bump when bench_panel changes
 function data(rows, features, kpis, months) {
   const name = `${GEN}_${rows}r_${features}f_${kpis}k_${months}m.csv`;
   const file = new URL(name, dataDir);

@@ -406,7 +406,7 @@ fn reweighted(card: &Scorecard, changes: &[(&str, f64)]) -> Scorecard {
 fn what_if_after_a_series_of_changes_equals_fresh_scores_to_the_bit() {
     // With gaps (the sample: missing CSAT, attrition only for managers) and complete (bench table).
     let gaps = sample(&SampleOptions { employees: 1500, months: 1, seed: 4 }).unwrap();
-    let complete = hrlens::engine::sample::bench_table(3000, 0, 4, 1, 5).unwrap();
+    let complete = hrlens::engine::sample::bench_panel(3000, 0, 4, 1, 5).unwrap();
     let bench_card = Scorecard::from_json(
         r#"{"name":"b","dimensions":[
           {"name":"X","weight":30,"indicators":[{"column":"k01","weight":2},{"column":"k02","weight":1,"direction":"lower"}]},

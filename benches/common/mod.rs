@@ -2,7 +2,7 @@
 //! scorecard the browser bench page uses (bench/bench.js builds the same).
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use hrlens::engine::sample::bench_table;
+use hrlens::engine::sample::bench_panel;
 use hrlens::engine::score::Scorecard;
 use hrlens::engine::Dataset;
 
@@ -17,7 +17,7 @@ pub fn sizes(full: &[usize]) -> Vec<usize> {
 
 /// `employees` × `months` rows with `kpis` KPI columns k01…, seed 7 (as `make bench`).
 pub fn table(employees: usize, months: usize, kpis: usize) -> Dataset {
-    bench_table(employees * months, 0, kpis, months, 7).unwrap()
+    bench_panel(employees * months, 0, kpis, months, 7).unwrap()
 }
 
 /// Four dimensions over k01…k12 (min-max; every third indicator lower-is-better),

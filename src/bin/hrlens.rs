@@ -11,7 +11,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use hrlens::engine::ingest::{load, LoadOptions};
-use hrlens::engine::sample::{bench_table, sample, SampleOptions};
+use hrlens::engine::sample::{bench_panel, sample, SampleOptions};
 use hrlens::engine::{Dataset, Error};
 
 const USAGE: &str = "usage:
@@ -104,7 +104,7 @@ fn bench_csv(args: &[String]) -> Result<(), String> {
     let rows = arg_num(args, 0, 100_000)? as usize;
     let (features, kpis, seed) = (arg_num(args, 1, 16)? as usize, arg_num(args, 2, 0)? as usize, arg_num(args, 3, 7)?);
     let months = arg_num(args, 4, 12)? as usize;
-    write_csv(&bench_table(rows, features, kpis, months, seed).map_err(|e| e.to_string())?)
+    write_csv(&bench_panel(rows, features, kpis, months, seed).map_err(|e| e.to_string())?)
 }
 
 fn write_csv(ds: &Dataset) -> Result<(), String> {

@@ -585,6 +585,14 @@ mod tests {
     }
 }
 
+/// [`bench_panel`] with 12 months per employee.
+///
+/// # Errors
+/// As [`bench_panel`].
+pub fn bench_table(rows: usize, features: usize, kpis: usize, seed: u64) -> Result<Dataset> {
+    bench_panel(rows, features, kpis, 12, seed)
+}
+
 /// A wide, HR-shaped table for benchmarks: `rows` rows of employee-months
 /// (`months` months per employee, from 2023-01) with an id, one of 40
 /// departments, a job level, the month, `features` numeric features drawn
@@ -600,7 +608,7 @@ mod tests {
 /// # Errors
 /// `ParamError` for zero rows or months, `LimitError` past [`MAX_SAMPLE_ROWS`]
 /// or 64 features/KPIs or 240 months.
-pub fn bench_table(rows: usize, features: usize, kpis: usize, months: usize, seed: u64) -> Result<Dataset> {
+pub fn bench_panel(rows: usize, features: usize, kpis: usize, months: usize, seed: u64) -> Result<Dataset> {
     if rows == 0 || months == 0 {
         return Err(Error::param("rows and months must be at least 1", "行数与月份数至少为 1"));
     }
@@ -691,16 +699,16 @@ mod bench_table_tests {
 
     #[test]
     fn shape_and_determinism() {
-        let a = bench_table(100, 16, 12, 12, 1).unwrap();
+        let a = bench_table(100, 16, 12, 1).unwrap();
         assert_eq!(a.row_count(), 100);
         assert_eq!(a.columns().len(), 4 + 16 + 12);
-        assert!(a == bench_table(100, 16, 12, 12, 1).unwrap());
+        assert!(a == bench_panel(100, 16, 12, 12, 1).unwrap());
         assert_eq!(a.require("月份").unwrap().distinct(), 12);
         assert_eq!(a.require("工号").unwrap().distinct(), 9);
-        assert!(bench_table(0, 1, 1, 12, 1).is_err());
-        assert!(bench_table(10, 1, 1, 0, 1).is_err());
+        assert!(bench_table(0, 1, 1, 1).is_err());
+        assert!(bench_panel(10, 1, 1, 0, 1).is_err());
         // One month: every row is another employee.
-        let one = bench_table(50, 0, 3, 1, 1).unwrap();
+        let one = bench_panel(50, 0, 3, 1, 1).unwrap();
         assert_eq!(one.require("工号").unwrap().distinct(), 50);
         assert_eq!(one.require("月份").unwrap().distinct(), 1);
     }
