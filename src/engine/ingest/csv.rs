@@ -15,6 +15,26 @@ use crate::engine::error::{Error, Result};
 use super::record::CsvRecord;
 use super::table::TableBuilder;
 
+/// Where the scanner's records go: the table builder, or a test's collector.
+pub trait RecordSink {
+    fn record(&mut self, line: u64, rec: &CsvRecord<'_>) -> Result<()>;
+    fn blank_lines(&mut self, first: u64, n: u64);
+    fn unclosed_quote(&mut self, line: u64, lines: u64);
+}
+
+impl RecordSink for TableBuilder {
+    #[inline]
+    fn record(&mut self, line: u64, rec: &CsvRecord<'_>) -> Result<()> {
+        self.push_record(line, rec)
+    }
+    fn blank_lines(&mut self, first: u64, n: u64) {
+        self.push_blank_lines(first, n);
+    }
+    fn unclosed_quote(&mut self, line: u64, lines: u64) {
+        TableBuilder::unclosed_quote(self, line, lines);
+    }
+}
+
 /// Text examined to pick the delimiter and line ending.
 pub const SNIFF_BYTES: usize = 64 << 10;
 const DELIMITERS: [u8; 4] = [b',', b'\t', b';', b'|'];
@@ -229,6 +249,7 @@ pub struct Scanner {
     blank_run: u64,
     max_record: usize,
     max_fields: usize,
+    first: bool,
 }
 
 impl Scanner {
@@ -258,10 +279,18 @@ impl Scanner {
             blank_run: 0,
             max_record,
             max_fields,
+            first: true,
         }
     }
 
-    pub fn feed(&mut self, mut input: &[u8], table: &mut TableBuilder) -> Result<()> {
+    pub fn feed<S: RecordSink>(&mut self, mut input: &[u8], table: &mut S) -> Result<()> {
+        if self.first {
+            self.first = false;
+            // As csv-core does on its first read: a UTF-8 byte-order mark is not data.
+            if let Some(rest) = input.strip_prefix(b"\xEF\xBB\xBF") {
+                input = rest;
+            }
+        }
         while !input.is_empty() {
             if self.at_start {
                 input = self.skip_line_breaks(input);
@@ -271,7 +300,7 @@ impl Scanner {
                 self.at_start = false;
                 self.record_line = self.line;
                 if self.blank_run > 0 {
-                    table.push_blank_lines(self.line - self.blank_run, self.blank_run);
+                    table.blank_lines(self.line - self.blank_run, self.blank_run);
                     self.blank_run = 0;
                 }
                 if let Some(n) = self.fast_record(input, table)? {
@@ -318,7 +347,7 @@ impl Scanner {
     /// handed on; returns the bytes consumed with its line break. `None`
     /// when the record has a quote or does not end in this chunk.
     #[inline]
-    fn fast_record(&mut self, input: &[u8], table: &mut TableBuilder) -> Result<Option<usize>> {
+    fn fast_record<S: RecordSink>(&mut self, input: &[u8], table: &mut S) -> Result<Option<usize>> {
         self.fast_ends.clear();
         let mut end = None;
         for (i, &b) in input.iter().enumerate() {
@@ -343,7 +372,7 @@ impl Scanner {
         }
         self.fast_ends.push(i);
         let rec = CsvRecord { buf: input.get(..i).unwrap_or(&[]), ends: &self.fast_ends, gap: 1 };
-        table.push_record(self.record_line, &rec)?;
+        table.record(self.record_line, &rec)?;
         if term == b'\n' {
             self.line += u64::from(!self.cr_mode);
             self.prev_cr = false;
@@ -356,7 +385,7 @@ impl Scanner {
     }
 
     /// One call into csv-core; returns the bytes consumed.
-    fn read(&mut self, input: &[u8], table: &mut TableBuilder) -> Result<usize> {
+    fn read<S: RecordSink>(&mut self, input: &[u8], table: &mut S) -> Result<usize> {
         let before = self.core.line();
         let (out, ends) = match (self.out.get_mut(self.out_len..), self.ends.get_mut(self.ends_len..)) {
             (Some(o), Some(e)) => (o, e),
@@ -383,13 +412,13 @@ impl Scanner {
         Ok(nin)
     }
 
-    fn emit(&mut self, table: &mut TableBuilder) -> Result<()> {
+    fn emit<S: RecordSink>(&mut self, table: &mut S) -> Result<()> {
         let rec = CsvRecord {
             buf: self.out.get(..self.out_len).unwrap_or(&[]),
             ends: self.ends.get(..self.ends_len).unwrap_or(&[]),
             gap: 0,
         };
-        table.push_record(self.record_line, &rec)?;
+        table.record(self.record_line, &rec)?;
         self.out_len = 0;
         self.ends_len = 0;
         self.at_start = true;
@@ -434,7 +463,7 @@ impl Scanner {
         Ok(())
     }
 
-    pub fn finish(&mut self, table: &mut TableBuilder) -> Result<()> {
+    pub fn finish<S: RecordSink>(&mut self, table: &mut S) -> Result<()> {
         while let (Some(out), Some(ends)) = (self.out.get_mut(self.out_len..), self.ends.get_mut(self.ends_len..)) {
             let (res, _, nout, nend) = self.core.read_record(&[], out, ends);
             self.out_len += nout;
@@ -453,7 +482,7 @@ impl Scanner {
             }
         }
         if self.blank_run > 0 {
-            table.push_blank_lines(self.line - self.blank_run, self.blank_run);
+            table.blank_lines(self.line - self.blank_run, self.blank_run);
             self.blank_run = 0;
         }
         Ok(())
@@ -463,6 +492,87 @@ impl Scanner {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Records and blank lines as the scanner reports them.
+    #[derive(Default)]
+    struct Collect {
+        records: Vec<(u64, Vec<Vec<u8>>)>,
+        blanks: u64,
+    }
+
+    impl RecordSink for Collect {
+        fn record(&mut self, line: u64, rec: &CsvRecord<'_>) -> Result<()> {
+            use super::super::record::{Cell, Record};
+            let fields = (0..rec.len())
+                .map(|i| match rec.cell(i) {
+                    Cell::Text(b) => b.to_vec(),
+                    _ => Vec::new(),
+                })
+                .collect();
+            self.records.push((line, fields));
+            Ok(())
+        }
+        fn blank_lines(&mut self, _first: u64, n: u64) {
+            self.blanks += n;
+        }
+        fn unclosed_quote(&mut self, _line: u64, _lines: u64) {}
+    }
+
+    fn scan(text: &[u8], chunk: usize, cr: bool) -> Collect {
+        let mut s = Scanner::new(b',', cr, 1 << 20, 1 << 16);
+        let mut c = Collect::default();
+        for part in text.chunks(chunk.max(1)) {
+            s.feed(part, &mut c).unwrap();
+        }
+        s.finish(&mut c).unwrap();
+        c
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    fn csv_crate(text: &[u8]) -> Vec<Vec<Vec<u8>>> {
+        let mut r = ::csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text);
+        r.byte_records().map(|rec| rec.unwrap().iter().map(<[u8]>::to_vec).collect()).collect()
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 400, ..proptest::prelude::ProptestConfig::default() })]
+
+        /// The zero-copy path and csv-core together read exactly what the csv crate reads.
+        #[test]
+        fn the_scanner_reads_what_the_csv_crate_reads(
+            parts in proptest::collection::vec(proptest::prop_oneof![
+                proptest::strategy::Just("a"), proptest::strategy::Just("bc"), proptest::strategy::Just(","),
+                proptest::strategy::Just("\""), proptest::strategy::Just("\n"), proptest::strategy::Just("\r"),
+                proptest::strategy::Just("\r\n"), proptest::strategy::Just(" "), proptest::strategy::Just("é"),
+                proptest::strategy::Just("\"\""),
+            ], 0..80),
+            chunk in 1usize..40,
+        ) {
+            let text = parts.concat();
+            let got = scan(text.as_bytes(), chunk, false);
+            let want = csv_crate(text.as_bytes());
+            let fields: Vec<Vec<Vec<u8>>> = got.records.iter().map(|(_, f)| f.clone()).collect();
+            proptest::prop_assert_eq!(fields, want);
+            // Lines never go backwards, and whole-file scanning agrees with chunked.
+            proptest::prop_assert!(got.records.windows(2).all(|w| w[0].0 <= w[1].0));
+            let whole = scan(text.as_bytes(), usize::MAX, false);
+            proptest::prop_assert_eq!(&whole.records, &got.records);
+            proptest::prop_assert_eq!(whole.blanks, got.blanks);
+        }
+    }
+
+    #[test]
+    fn lines_and_blank_lines_by_hand() {
+        let c = scan(b"a,b\n\n\"x\ny\",1\r\n\r\nz\n", 3, false);
+        let lines: Vec<u64> = c.records.iter().map(|r| r.0).collect();
+        assert_eq!(lines, [1, 3, 6]);
+        assert_eq!(c.blanks, 2);
+        let c = scan(b"a\rb\r\rc", 2, true);
+        let lines: Vec<u64> = c.records.iter().map(|r| r.0).collect();
+        assert_eq!(lines, [1, 2, 4]);
+        assert_eq!(c.blanks, 1);
+    }
 
     #[test]
     fn sniffing() {

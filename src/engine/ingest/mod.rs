@@ -50,7 +50,9 @@ use super::dataset::{Dataset, DateOrder};
 use super::error::{Error, Result};
 
 pub use self::cell::{is_na, parse_number};
-pub use self::join::{join, Discrepancy, DiscrepancyKind, JoinOptions, JoinResult, JoinSummary};
+pub use self::join::{
+    join, ColumnComparison, Discrepancy, DiscrepancyKind, JoinOn, JoinOptions, JoinResult, JoinSummary,
+};
 pub use self::stream::{Progress, StreamLoader};
 
 /// Options of `Dataset.load` and of the streaming loader.

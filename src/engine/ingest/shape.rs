@@ -122,7 +122,10 @@ pub fn detect(rows: &[SampleRow], choice: HeaderChoice) -> Result<Shape> {
     let window_data: Vec<usize> = data.iter().take(HEADER_WINDOW).map(|r| r.cells.trimmed_len()).collect();
     let data_width = mode(window_data.iter().copied()).unwrap_or(0);
     let wide = window_data.iter().filter(|&&w| w >= data_width).count();
-    let width = if data_width > head_len && wide * 2 > window_data.len() { data_width } else { head_len };
+    let mut width = if data_width > head_len && wide * 2 > window_data.len() { data_width } else { head_len };
+    if width == 0 {
+        width = window_data.iter().copied().max().unwrap_or(0);
+    }
     let raw_width = head.cells.len().max(data.iter().take(HEADER_WINDOW).map(|r| r.cells.len()).max().unwrap_or(0));
     // Trailing fields empty everywhere in the sample (`a,b,,,`) are dropped; extra values are ragged rows.
     let used = window_data.iter().copied().max().unwrap_or(0).max(head_len);
@@ -153,21 +156,30 @@ fn auto_header(window: &[SampleRow]) -> Option<usize> {
     let widths: Vec<usize> = window.iter().map(|r| r.cells.trimmed_len()).collect();
     let w = mode(widths.iter().zip(&filled).filter(|(_, &f)| f >= 2).map(|(&w, _)| w))
         .unwrap_or_else(|| widths.iter().copied().max().unwrap_or(1));
-    let need = if w <= 2 { w.max(1) } else { 2.max(w.div_ceil(2)) };
-    let candidates = window.iter().enumerate().take(32).filter(|(i, _)| filled.get(*i).is_some_and(|&f| f >= need));
+    // Wide enough: its last value reaches three quarters of the table's
+    // width (a note line such as `制表人：王五,日期：…` does not), and it
+    // has two values (unless the table has one column).
+    let reach = (w * 3).div_ceil(4).max(1);
+    let need = w.min(2);
+    let candidates = window
+        .iter()
+        .enumerate()
+        .take(32)
+        .filter(|(i, _)| filled.get(*i).is_some_and(|&f| f >= need) && widths.get(*i).is_some_and(|&x| x >= reach));
     let mut first_wide = None;
     for (i, r) in candidates {
         first_wide.get_or_insert(i);
         let f = filled.get(i).copied().unwrap_or(0);
         if labels(r) * 2 >= f {
-            // A single-column file of numbers with a text first row: still a header.
             return Some(i);
         }
     }
     // Nothing label-like: a table of numbers without a header row.
     match first_wide {
         Some(i) if window.get(i).is_some_and(|r| labels(r) == 0) => None,
-        other => other.or(Some(0)),
+        Some(i) => Some(i),
+        // Nothing wide enough: the first row with a value.
+        None => filled.iter().position(|&f| f > 0),
     }
 }
 

@@ -574,13 +574,25 @@ impl TableBuilder {
         let header_line = self.shape.header.and(self.header_line());
         let lines = std::mem::take(&mut self.lines);
         let mut warnings = std::mem::take(&mut self.warnings);
-        let mut columns: Vec<Column> = Vec::with_capacity(self.builders.len());
+        let finished: Vec<(usize, Column)> = std::mem::take(&mut self.builders)
+            .into_iter()
+            .map(|b| b.finish(&lines, &mut warnings))
+            .enumerate()
+            .collect();
+        // Empty columns without a header are dropped (trailing `,,,`), unless
+        // that would leave no column to hold the rows.
+        let droppable = |j: usize, c: &Column| {
+            self.shape.header.is_some()
+                && self.shape.names.get(j).is_none_or(String::is_empty)
+                && c.missing() == c.len()
+        };
+        let keep_all = finished.iter().all(|(j, c)| droppable(*j, c));
+        let mut columns: Vec<Column> = Vec::with_capacity(finished.len());
         let mut dropped = Vec::new();
-        for (j, b) in std::mem::take(&mut self.builders).into_iter().enumerate() {
+        for (j, col) in finished {
             let empty_header = self.shape.names.get(j).is_none_or(String::is_empty);
-            let col = b.finish(&lines, &mut warnings);
             let all_missing = col.missing() == col.len();
-            if empty_header && all_missing {
+            if droppable(j, &col) && !keep_all {
                 dropped.push(j + 1);
                 continue;
             }
