@@ -570,8 +570,6 @@ pub enum WarningKind {
     DroppedColumns,
     /// A quoted field that never closes (the rest of the file became one field).
     UnclosedQuote,
-    /// More warnings of the same kind were not listed one by one.
-    Truncated,
     /// Anything else.
     #[default]
     Other,
@@ -592,6 +590,9 @@ impl WarningKind {
 }
 
 /// A problem found while building or analysing a dataset that did not stop it.
+///
+/// Past the first 1,000 of a kind (per column for cell problems), one more
+/// warning of the same kind sums up the rest: its `count` says how many.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Warning {

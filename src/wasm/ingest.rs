@@ -73,7 +73,7 @@ export interface ColumnInfo {
 }
 export type WarningKind = "raggedRow" | "badValue" | "duplicateHeader" | "emptyHeader" | "emptyColumn"
   | "duplicateKey" | "duplicateRow" | "blankLines" | "titleLines" | "totalsRow" | "notesRow" | "repeatedHeader"
-  | "dateAmbiguous" | "dateMixed" | "droppedColumns" | "unclosedQuote" | "truncated" | "other";
+  | "dateAmbiguous" | "dateMixed" | "droppedColumns" | "unclosedQuote" | "other";
 export interface DataWarning {
   /** Line in the file, 1-based (header = line 1; the sheet row for XLSX; record + 1 for JSON). */
   row?: number;
@@ -84,7 +84,8 @@ export interface DataWarning {
   value?: string;
   /** What was expected instead. */
   expected?: string; expectedZh?: string;
-  /** Rows or cells this warning stands for, when more than one (a run of blank lines, a summary). */
+  /** Rows or cells this warning stands for, when more than one: a run of blank lines, or the
+   *  summary after the first 1,000 of a kind ("and 89,000 more"). */
   count?: number;
   /** The file the row belongs to (joined datasets). */
   file?: string;

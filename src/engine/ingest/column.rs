@@ -464,7 +464,7 @@ fn misfit_warnings(
                     format!("另有 {more} 个单元格不是{}（未逐条列出），已按空值处理", what.1),
                 ),
             )
-            .kind(WarningKind::Truncated)
+            .kind(WarningKind::BadValue)
             .count(more),
         );
     }

@@ -567,7 +567,7 @@ impl TableBuilder {
                         format!("另有 {more} 行字段数不对（未逐条列出）"),
                     ),
                 )
-                .kind(WarningKind::Truncated)
+                .kind(WarningKind::RaggedRow)
                 .count(more),
             );
         }
@@ -776,7 +776,7 @@ fn check_duplicates(ds: &Dataset, warnings: &mut Vec<Warning>) {
                         format!("另有 {extra} 行员工重复（未逐条列出）"),
                     ),
                 )
-                .kind(WarningKind::Truncated)
+                .kind(WarningKind::DuplicateKey)
                 .count(extra),
             );
         }
