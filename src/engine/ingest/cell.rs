@@ -136,9 +136,16 @@ pub fn fast_number(b: &[u8]) -> Option<f64> {
     if nd == 0 {
         return None;
     }
-    let v = match POW10.get(frac) {
-        Some(&p) if mant < (1u64 << 53) => mant as f64 / p,
-        _ => return std_parse(b),
+    if mant >= (1u64 << 53) {
+        return std_parse(b);
+    }
+    let v = if frac == 0 {
+        mant as f64
+    } else {
+        match POW10.get(frac) {
+            Some(&p) => mant as f64 / p,
+            None => return std_parse(b),
+        }
     };
     Some(if neg { -v } else { v })
 }
