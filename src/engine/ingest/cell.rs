@@ -113,30 +113,43 @@ pub fn fast_number(b: &[u8]) -> Option<f64> {
         Some(_) => (false, b),
         None => return None,
     };
+    // Digits, then an optional `.` and digits: two tight loops, no per-byte state.
     let mut mant: u64 = 0;
-    let mut nd = 0u32;
+    let mut it = digits.iter();
+    let mut int_digits = 0usize;
+    let mut rest = it.as_slice();
+    while let Some(&c) = it.next() {
+        let d = c.wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        mant = mant.wrapping_mul(10).wrapping_add(u64::from(d));
+        int_digits += 1;
+        rest = it.as_slice();
+    }
     let mut frac = 0usize;
-    let mut dot = false;
-    for &c in digits {
-        if c.is_ascii_digit() {
-            if nd >= 19 {
-                return std_parse(b);
+    if let Some((&b'.', tail)) = rest.split_first() {
+        let mut it = tail.iter();
+        rest = it.as_slice();
+        while let Some(&c) = it.next() {
+            let d = c.wrapping_sub(b'0');
+            if d > 9 {
+                break;
             }
-            mant = mant * 10 + u64::from(c - b'0');
-            nd += 1;
-            frac += usize::from(dot);
-        } else if c == b'.' && !dot {
-            dot = true;
-        } else if matches!(c, b'e' | b'E') {
-            return std_parse(b);
-        } else {
-            return None;
+            mant = mant.wrapping_mul(10).wrapping_add(u64::from(d));
+            frac += 1;
+            rest = it.as_slice();
         }
     }
+    if !rest.is_empty() {
+        // An exponent (`1e5`) is still a plain number; anything else is not.
+        return if matches!(rest.first(), Some(b'e' | b'E')) { std_parse(b) } else { None };
+    }
+    let nd = int_digits + frac;
     if nd == 0 {
         return None;
     }
-    if mant >= (1u64 << 53) {
+    if nd > 19 || mant >= (1u64 << 53) {
         return std_parse(b);
     }
     let v = if frac == 0 {
