@@ -130,13 +130,20 @@ impl Decoder {
     ) -> std::result::Result<(), DecodeError> {
         match &mut self.state {
             State::Start(head) => {
-                head.extend_from_slice(input);
+                // Only the first HEAD bytes are looked at (and copied); the rest follows as it came.
+                let (a, rest) = input.split_at(HEAD.saturating_sub(head.len()).min(input.len()));
+                head.extend_from_slice(a);
                 if head.len() < HEAD && !eof {
                     return Ok(());
                 }
                 let head = std::mem::take(head);
                 let skip = self.begin(&head);
-                self.step(head.get(skip..).unwrap_or(&[]), eof, sink)
+                self.step(head.get(skip..).unwrap_or(&[]), eof && rest.is_empty(), sink)?;
+                if rest.is_empty() {
+                    Ok(())
+                } else {
+                    self.step(rest, eof, sink)
+                }
             }
             State::Ascii => match input.iter().position(|&b| b >= 0x80) {
                 None => {
