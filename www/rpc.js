@@ -8,6 +8,10 @@ export function connect(target = new URL("./worker.js", import.meta.url)) {
   worker.onmessage = ({ data }) => {
     const p = pending.get(data.id);
     if (!p) return;
+    if (data.progress) {
+      p.onProgress?.(data.progress);
+      return;
+    }
     pending.delete(data.id);
     if (data.error) p.reject(Object.assign(new Error(data.error.message), data.error));
     else p.resolve(data.result);
@@ -17,15 +21,25 @@ export function connect(target = new URL("./worker.js", import.meta.url)) {
     for (const p of pending.values()) p.reject(err);
     pending.clear();
   };
-  const send = (op, ...args) =>
+  const sendWith = (extra, op, ...args) =>
     new Promise((resolve, reject) => {
       const id = next++;
-      pending.set(id, { resolve, reject });
+      pending.set(id, { resolve, reject, onProgress: extra.onProgress });
+      if (extra.signal) {
+        const abort = () => worker.postMessage({ id: next++, op: "cancel", args: [id] });
+        if (extra.signal.aborted) abort();
+        else extra.signal.addEventListener("abort", abort, { once: true });
+      }
       worker.postMessage({ id, op, args });
     });
+  const send = (op, ...args) => sendWith({}, op, ...args);
   return {
     sample: (opts) => send("sample", opts),
-    load: (file, opts) => send("load", file, opts),
+    // Streams the file into the engine. `onProgress({ bytes, total, rows, rowsPerSec, done })`
+    // is called at most every 100 ms; `signal` (an AbortSignal) cancels with an AbortError.
+    load: (file, opts, { onProgress, signal } = {}) => sendWith({ onProgress, signal }, "load", file, opts),
+    preview: (file, opts, rows) => send("preview", file, opts, rows),
+    join: (left, right, opts) => send("join", left, right, opts),
     call: (handle, method, ...args) => send("call", handle, method, ...args),
     module: (fn, ...args) => send("module", fn, ...args),
     free: (handle) => send("free", handle),

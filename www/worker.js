@@ -1,7 +1,8 @@
 // The worker owns the wasm instance and every dataset handle. It is the only
 // module that imports pkg/. The page talks to it with small messages:
-//   { id, op: "sample" | "load" | "call" | "module" | "free", args: [...] }
+//   { id, op: "sample" | "load" | "preview" | "join" | "cancel" | "call" | "module" | "free", args: [...] }
 // and gets back { id, result } or { id, error: { name, message, messageZh, ... } }.
+// While a load streams, it also posts { id, progress: { bytes, total, rows, rowsPerSec, done } }.
 // Bulk numbers come back as typed arrays whose buffers are transferred.
 import init, * as hrlens from "../pkg/hrlens.js";
 
@@ -26,8 +27,83 @@ function handleOf(obj) {
   return { handle: keep(obj), type };
 }
 
+// What the page needs after a load: the first 100 warnings (all are one
+// `call(handle, "warnings", { offset, limit })` away), the counts by kind, the source.
 function describe(ds) {
-  return { rowCount: ds.rowCount, columns: ds.columns(), warnings: ds.warnings(), source: ds.source() };
+  return {
+    rowCount: ds.rowCount,
+    columns: ds.columns(),
+    warnings: ds.warnings({ limit: 100 }),
+    report: ds.report(),
+    source: ds.source(),
+  };
+}
+
+// Stream a File (or Blob) into the engine in chunks: memory holds the typed
+// columns, not the file. Progress goes out at most every 100 ms and at the end.
+const CHUNK = 1 << 20;
+const cancelled = new Set();
+
+async function loadFile(id, file, opts) {
+  const size = file.size;
+  const loader = new hrlens.DatasetLoader({ filename: file.name, size, ...opts });
+  const t0 = performance.now();
+  let last = 0;
+  const report = (p, done) => {
+    const secs = (performance.now() - t0) / 1000;
+    self.postMessage({
+      id,
+      progress: { bytes: p.bytes, total: size, rows: p.rows, rowsPerSec: secs > 0 ? Math.round(p.rows / secs) : 0, done },
+    });
+  };
+  try {
+    const reader = file.stream().getReader();
+    let pending = [];
+    let pendingBytes = 0;
+    const flush = () => {
+      if (!pendingBytes) return null;
+      const chunk = pending.length === 1 ? pending[0] : concat(pending, pendingBytes);
+      pending = [];
+      pendingBytes = 0;
+      return loader.push(chunk);
+    };
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (cancelled.has(id)) {
+        await reader.cancel();
+        throw Object.assign(new Error("load cancelled"), { name: "AbortError", messageZh: "已取消加载" });
+      }
+      if (done) break;
+      // Coalesce the stream's small chunks: fewer crossings into wasm.
+      pending.push(value);
+      pendingBytes += value.byteLength;
+      if (pendingBytes >= CHUNK) {
+        const p = flush();
+        const now = performance.now();
+        if (p && now - last >= 100) {
+          last = now;
+          report(p, false);
+        }
+      }
+    }
+    flush();
+    const ds = loader.finish();
+    report({ bytes: size, rows: ds.rowCount }, true);
+    return ds;
+  } finally {
+    cancelled.delete(id);
+    loader.free();
+  }
+}
+
+function concat(parts, n) {
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.byteLength;
+  }
+  return out;
 }
 
 // Buffers of typed arrays in a result (the facade returns copies, so they may move).
@@ -46,7 +122,7 @@ function lookup(h) {
   return obj;
 }
 
-async function run(op, args) {
+async function run(id, op, args) {
   await ready;
   switch (op) {
     case "sample": {
@@ -55,12 +131,28 @@ async function run(op, args) {
     }
     case "load": {
       const [file, opts] = args;
-      // A File or Blob from the page; raw bytes from an embedder.
-      const bytes = ArrayBuffer.isView(file)
-        ? new Uint8Array(file.buffer, file.byteOffset, file.byteLength)
-        : file instanceof ArrayBuffer ? new Uint8Array(file) : new Uint8Array(await file.arrayBuffer());
-      const ds = hrlens.Dataset.load(bytes, { filename: file.name, ...opts });
+      // A File or Blob from the page streams in chunks; raw bytes from an embedder load at once.
+      const ds = ArrayBuffer.isView(file) || file instanceof ArrayBuffer
+        ? hrlens.Dataset.load(ArrayBuffer.isView(file) ? new Uint8Array(file.buffer, file.byteOffset, file.byteLength) : new Uint8Array(file), opts ?? {})
+        : await loadFile(id, file, opts);
       return { handle: keep(ds), ...describe(ds) };
+    }
+    case "preview": {
+      // The first rows as written and the detected header (reads at most the first 4 MiB).
+      const [file, opts, rows] = args;
+      const head = new Uint8Array(await file.slice(0, 4 << 20).arrayBuffer());
+      const bytes = /\.(xlsx|xlsm|json)$/i.test(file.name) || file.size <= 4 << 20 ? new Uint8Array(await file.arrayBuffer()) : head;
+      return hrlens.Dataset.preview(bytes, { filename: file.name, ...opts }, rows);
+    }
+    case "join": {
+      const [left, right, opts] = args;
+      const r = lookup(left).join(lookup(right), opts);
+      const ds = r.dataset;
+      return { handle: keep(ds), ...describe(ds), discrepancies: r.discrepancies, summary: r.summary };
+    }
+    case "cancel": {
+      cancelled.add(args[0]);
+      return null;
     }
     case "call": {
       const [h, method, ...rest] = args;
@@ -94,7 +186,7 @@ async function run(op, args) {
 self.onmessage = async ({ data }) => {
   const { id, op, args = [] } = data;
   try {
-    const result = await run(op, args);
+    const result = await run(id, op, args);
     self.postMessage({ id, result }, transferables(result));
   } catch (e) {
     self.postMessage({

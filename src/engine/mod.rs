@@ -19,5 +19,8 @@ pub mod score;
 pub mod trend;
 pub mod weights;
 
-pub use dataset::{Column, ColumnData, ColumnKind, ColumnSummary, Dataset, DateUnit, Interned, Role, Source, Warning};
+pub use dataset::{
+    CleaningKind, CleaningStep, Column, ColumnData, ColumnKind, ColumnMeta, ColumnSummary, Dataset, DateOrder,
+    DateUnit, Interned, Role, SkippedLine, Source, Warning, WarningKind,
+};
 pub use error::{Error, ErrorKind, Msg, Result};
