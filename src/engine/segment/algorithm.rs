@@ -1,0 +1,271 @@
+//! Fitting: validate → for each restart, k-means++ (or the given centroids)
+//! then iterations until convergence → keep the run with the lowest inertia
+//! (the earliest on ties).
+
+use std::collections::HashSet;
+
+use serde::Serialize;
+
+use super::coordinator::{Coordinator, Status};
+use super::hyperparams::KMeansParams;
+use super::init::{kmeans_plus_plus, run_rng};
+use super::points::{Points, Spec, Value};
+use super::shard::{Shard, Work, UNSET};
+use crate::engine::error::{Error, Result};
+
+/// One restart's outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunSummary {
+    pub inertia: f64,
+    pub iterations: usize,
+    pub converged: bool,
+}
+
+/// A fitted k-means model.
+///
+/// ```
+/// use hrlens::engine::segment::{fit, KMeansParams};
+/// // Two obvious groups on a line.
+/// let data = [0.0, 0.1, 0.2, 10.0, 10.1, 10.2];
+/// let m = fit(&data, 1, &KMeansParams::new(2).seed(1)).unwrap();
+/// assert_eq!(m.labels()[0], m.labels()[2]);
+/// assert_ne!(m.labels()[0], m.labels()[3]);
+/// assert!((m.inertia() - 0.04).abs() < 1e-9);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct KMeansFit {
+    pub(crate) k: usize,
+    pub(crate) dims: usize,
+    pub(crate) labels: Vec<u32>,
+    /// `k × dims`, the input's units.
+    pub(crate) centroids: Vec<f64>,
+    /// `k × dims`, centred units (as the points are stored).
+    pub(crate) centred: Vec<f64>,
+    pub(crate) inertia: f64,
+    pub(crate) iterations: usize,
+    pub(crate) converged: bool,
+    pub(crate) best_run: usize,
+    pub(crate) runs: Vec<RunSummary>,
+    pub(crate) work: Work,
+    pub(crate) history: Vec<f64>,
+    pub(crate) relocated: usize,
+}
+
+impl KMeansFit {
+    pub fn k(&self) -> usize {
+        self.k
+    }
+    pub fn dims(&self) -> usize {
+        self.dims
+    }
+    /// Cluster of each row, `0..k`.
+    pub fn labels(&self) -> &[u32] {
+        &self.labels
+    }
+    /// Centroids, `k × dims`, in the units of the input matrix.
+    pub fn centroids(&self) -> &[f64] {
+        &self.centroids
+    }
+    /// Within-cluster sum of squared distances.
+    pub fn inertia(&self) -> f64 {
+        self.inertia
+    }
+    /// Iterations of the best run (scikit-learn's `n_iter_`).
+    pub fn iterations(&self) -> usize {
+        self.iterations
+    }
+    pub fn converged(&self) -> bool {
+        self.converged
+    }
+    /// Index of the restart that won.
+    pub fn best_run(&self) -> usize {
+        self.best_run
+    }
+    pub fn runs(&self) -> &[RunSummary] {
+        &self.runs
+    }
+    /// Distances computed over all restarts.
+    pub fn work(&self) -> Work {
+        self.work
+    }
+    /// Inertia after each assignment of the best run (plain Lloyd only; empty for Hamerly).
+    pub fn history(&self) -> &[f64] {
+        &self.history
+    }
+    /// Empty clusters re-seeded in the best run.
+    pub fn relocated(&self) -> usize {
+        self.relocated
+    }
+    /// Rows per cluster.
+    pub fn sizes(&self) -> Vec<usize> {
+        let mut s = vec![0usize; self.k];
+        for &l in &self.labels {
+            if let Some(c) = s.get_mut(l as usize) {
+                *c += 1;
+            }
+        }
+        s
+    }
+}
+
+/// Fit k-means to a row-major matrix (`rows × dims`).
+///
+/// # Errors
+/// `ParamError` for invalid parameters, a ragged matrix, a non-finite value,
+/// or fewer distinct rows than `k`; `LimitError` past the size limits.
+pub fn fit<T: Value>(data: &[T], dims: usize, params: &KMeansParams) -> Result<KMeansFit> {
+    let spec = Spec::of(data, dims)?;
+    let points = Points::new(data, &spec)?;
+    Ok(fit_points(points, &spec, params)?.0)
+}
+
+/// Fit k-means to stored points; gives the points back (for metrics).
+///
+/// # Errors
+/// As [`fit`].
+pub fn fit_points(points: Points, spec: &Spec, params: &KMeansParams) -> Result<(KMeansFit, Points)> {
+    params.validate(points.rows())?;
+    let k = params.k;
+    let dims = spec.dims;
+    let distinct = distinct_rows(&points, k);
+    if distinct < k {
+        return Err(Error::param(
+            format!(
+                "only {distinct} distinct row{} among {} rows: cannot form k = {k} clusters; choose k ≤ {distinct}",
+                if distinct == 1 { "" } else { "s" },
+                points.rows()
+            ),
+            format!(
+                "{} 行数据中只有 {distinct} 种不同的取值组合，无法分成 k = {k} 个群；请选择 k ≤ {distinct}",
+                points.rows()
+            ),
+        ));
+    }
+    let init = match &params.init {
+        Some(c) => {
+            if c.len() != k * dims {
+                return Err(Error::param(
+                    format!("init: expected {k} centroids of {dims} values"),
+                    format!("init：应为 {k} 个质心，每个 {dims} 个值"),
+                ));
+            }
+            let centred: Vec<f64> =
+                c.chunks_exact(dims).flat_map(|c| c.iter().zip(&spec.offset).map(|(v, o)| v - o)).collect();
+            Some(centred)
+        }
+        None => None,
+    };
+    // An explicit start is deterministic: one run (as scikit-learn does).
+    let n_runs = if init.is_some() { 1 } else { params.n_runs };
+    let mut shard = Shard::new(points, 0, spec, k, params.algorithm.resolve())?;
+    let mut best: Option<(RunOutcome, Vec<u32>)> = None;
+    let mut runs = Vec::with_capacity(n_runs);
+    let mut work = Work::default();
+    for run in 0..n_runs {
+        let start = match &init {
+            Some(c) => c.clone(),
+            None => kmeans_plus_plus(&shard.points, k, &mut run_rng(params.seed, run as u64)),
+        };
+        shard.reset();
+        let out = run_once(&mut shard, spec, start, params)?;
+        work.distances += shard.work.distances;
+        work.scans += shard.work.scans;
+        runs.push(RunSummary { inertia: out.inertia, iterations: out.iterations, converged: out.converged });
+        if best.as_ref().is_none_or(|(b, _)| out.inertia < b.inertia) {
+            best = Some((out, shard.labels.clone()));
+        }
+    }
+    let Some((b, labels)) = best else {
+        return Err(Error::param("no k-means run", "没有 k-means 运行"));
+    };
+    let centroids =
+        b.centroids.chunks_exact(dims).flat_map(|c| c.iter().zip(&spec.offset).map(|(v, o)| v + o)).collect();
+    let best_run = runs.iter().position(|r| r.inertia == b.inertia).unwrap_or(0);
+    let fit = KMeansFit {
+        k,
+        dims,
+        labels,
+        centroids,
+        centred: b.centroids,
+        inertia: b.inertia,
+        iterations: b.iterations,
+        converged: b.converged,
+        best_run,
+        runs,
+        work,
+        history: b.history,
+        relocated: b.relocated,
+    };
+    Ok((fit, shard.points))
+}
+
+/// One run's result.
+#[derive(Debug, Clone)]
+pub(crate) struct RunOutcome {
+    pub centroids: Vec<f64>,
+    pub inertia: f64,
+    pub iterations: usize,
+    pub converged: bool,
+    pub history: Vec<f64>,
+    pub relocated: usize,
+}
+
+/// Iterate one shard from `start` (centred units) to the end of the run.
+pub(crate) fn run_once(shard: &mut Shard, spec: &Spec, start: Vec<f64>, params: &KMeansParams) -> Result<RunOutcome> {
+    let mut coord = Coordinator::new(spec, start, params.k, params.max_n_iterations, params.tolerance)?;
+    let mut history = Vec::new();
+    let (converged, final_step) = loop {
+        let c = coord.centroids().to_vec();
+        let changed = shard.step(&c)?;
+        if let Some(i) = shard.step_inertia {
+            history.push(Shard::inertia_value(i, spec));
+        }
+        let m = Coordinator::empty_clusters(shard.counts());
+        let far = if m > 0 { shard.farthest(m) } else { Vec::new() };
+        if let Status::Done { converged, final_step } = coord.update(shard.sums(), shard.counts(), changed, &far)? {
+            break (converged, final_step);
+        }
+    };
+    if final_step {
+        shard.step(coord.centroids())?;
+        if let Some(i) = shard.step_inertia {
+            history.push(Shard::inertia_value(i, spec));
+        }
+    }
+    let inertia = Shard::inertia_value(shard.inertia_fixed(coord.centroids()), spec);
+    Ok(RunOutcome {
+        centroids: coord.centroids().to_vec(),
+        inertia,
+        iterations: coord.iterations(),
+        converged,
+        history,
+        relocated: coord.relocated(),
+    })
+}
+
+/// Distinct rows, counting up to `cap` (stops early: typical data is done in `cap` rows).
+pub(crate) fn distinct_rows(points: &Points, cap: usize) -> usize {
+    let mut seen: HashSet<Vec<u32>> = HashSet::new();
+    for r in points.iter() {
+        seen.insert(r.iter().map(|v| if *v == 0.0 { 0 } else { v.to_bits() }).collect());
+        if seen.len() >= cap {
+            break;
+        }
+    }
+    seen.len()
+}
+
+impl Shard {
+    /// Forget labels, bounds and sums (a new run over the same rows).
+    pub fn reset(&mut self) {
+        self.labels.iter_mut().for_each(|l| *l = UNSET);
+        self.upper.iter_mut().for_each(|u| *u = f32::INFINITY);
+        self.lower.iter_mut().for_each(|l| *l = 0.0);
+        self.sums.iter_mut().for_each(|s| *s = 0);
+        self.counts.iter_mut().for_each(|c| *c = 0);
+        self.centroids.clear();
+        self.step_inertia = None;
+        self.work = Work::default();
+    }
+}
