@@ -31,7 +31,7 @@ pub struct RunSummary {
 /// let m = fit(&data, 1, &KMeansParams::new(2).seed(1)).unwrap();
 /// assert_eq!(m.labels()[0], m.labels()[2]);
 /// assert_ne!(m.labels()[0], m.labels()[3]);
-/// assert!((m.inertia() - 0.04).abs() < 1e-9);
+/// assert!((m.inertia() - 0.04).abs() < 1e-6); // rows are stored as f32
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct KMeansFit {
@@ -125,52 +125,19 @@ pub fn fit<T: Value>(data: &[T], dims: usize, params: &KMeansParams) -> Result<K
 /// # Errors
 /// As [`fit`].
 pub fn fit_points(points: Points, spec: &Spec, params: &KMeansParams) -> Result<(KMeansFit, Points)> {
-    params.validate(points.rows())?;
-    let k = params.k;
-    let dims = spec.dims;
-    let distinct = distinct_rows(&points, k);
-    if distinct < k {
-        return Err(Error::param(
-            format!(
-                "only {distinct} distinct row{} among {} rows: cannot form k = {k} clusters; choose k ≤ {distinct}",
-                if distinct == 1 { "" } else { "s" },
-                points.rows()
-            ),
-            format!(
-                "{} 行数据中只有 {distinct} 种不同的取值组合，无法分成 k = {k} 个群；请选择 k ≤ {distinct}",
-                points.rows()
-            ),
-        ));
-    }
-    let init = match &params.init {
-        Some(c) => {
-            if c.len() != k * dims {
-                return Err(Error::param(
-                    format!("init: expected {k} centroids of {dims} values"),
-                    format!("init：应为 {k} 个质心，每个 {dims} 个值"),
-                ));
-            }
-            let centred: Vec<f64> =
-                c.chunks_exact(dims).flat_map(|c| c.iter().zip(&spec.offset).map(|(v, o)| v - o)).collect();
-            Some(centred)
-        }
-        None => None,
-    };
-    // An explicit start is deterministic: one run (as scikit-learn does).
-    let n_runs = if init.is_some() { 1 } else { params.n_runs };
+    let n_runs = check(&points, params)?;
+    let (k, dims) = (params.k, spec.dims);
     let mut shard = Shard::new(points, 0, spec, k, params.algorithm.resolve())?;
     let mut best: Option<(RunOutcome, Vec<u32>)> = None;
     let mut runs = Vec::with_capacity(n_runs);
     let mut work = Work::default();
     for run in 0..n_runs {
-        let start = match &init {
-            Some(c) => c.clone(),
-            None => kmeans_plus_plus(&shard.points, k, &mut run_rng(params.seed, run as u64)),
-        };
+        let coord = start(&shard.points, spec, params, run)?;
         shard.reset();
-        let out = run_once(&mut shard, spec, start, params)?;
+        let out = run_once(&mut shard, spec, coord)?;
         work.distances += shard.work.distances;
         work.scans += shard.work.scans;
+        work.ties += shard.work.ties;
         runs.push(RunSummary { inertia: out.inertia, iterations: out.iterations, converged: out.converged });
         if best.as_ref().is_none_or(|(b, _)| out.inertia < b.inertia) {
             best = Some((out, shard.labels.clone()));
@@ -200,6 +167,53 @@ pub fn fit_points(points: Points, spec: &Spec, params: &KMeansParams) -> Result<
     Ok((fit, shard.points))
 }
 
+/// Check the parameters against the rows; the number of runs to make
+/// (1 with explicit initial centroids, as scikit-learn does).
+///
+/// # Errors
+/// `ParamError` for invalid parameters, initial centroids of the wrong
+/// shape, or fewer distinct rows than `k`.
+pub fn check(points: &Points, params: &KMeansParams) -> Result<usize> {
+    params.validate(points.rows())?;
+    let k = params.k;
+    if let Some(c) = &params.init {
+        if c.len() != k * points.dims() {
+            return Err(Error::param(
+                format!("init: expected {k} centroids of {} values", points.dims()),
+                format!("init：应为 {k} 个质心，每个 {} 个值", points.dims()),
+            ));
+        }
+    }
+    let distinct = distinct_rows(points, k);
+    if distinct < k {
+        return Err(Error::param(
+            format!(
+                "only {distinct} distinct row{} among {} rows: cannot form k = {k} clusters; choose k ≤ {distinct}",
+                if distinct == 1 { "" } else { "s" },
+                points.rows()
+            ),
+            format!(
+                "{} 行数据中只有 {distinct} 种不同的取值组合，无法分成 k = {k} 个群；请选择 k ≤ {distinct}",
+                points.rows()
+            ),
+        ));
+    }
+    Ok(if params.init.is_some() { 1 } else { params.n_runs })
+}
+
+/// The coordinator of restart `run`: from the explicit initial centroids
+/// (the input's units), or from greedy k-means++ seeded by `(seed, run)`.
+///
+/// # Errors
+/// As [`Coordinator::new`].
+pub fn start(points: &Points, spec: &Spec, params: &KMeansParams, run: usize) -> Result<Coordinator> {
+    let centred = match &params.init {
+        Some(c) => c.chunks_exact(spec.dims).flat_map(|c| c.iter().zip(&spec.offset).map(|(v, o)| v - o)).collect(),
+        None => kmeans_plus_plus(points, params.k, &mut run_rng(params.seed, run as u64)),
+    };
+    Coordinator::new(spec, centred, params.k, params.max_n_iterations, params.tolerance)
+}
+
 /// One run's result.
 #[derive(Debug, Clone)]
 pub(crate) struct RunOutcome {
@@ -211,9 +225,8 @@ pub(crate) struct RunOutcome {
     pub relocated: usize,
 }
 
-/// Iterate one shard from `start` (centred units) to the end of the run.
-pub(crate) fn run_once(shard: &mut Shard, spec: &Spec, start: Vec<f64>, params: &KMeansParams) -> Result<RunOutcome> {
-    let mut coord = Coordinator::new(spec, start, params.k, params.max_n_iterations, params.tolerance)?;
+/// Iterate one shard to the end of the run the coordinator started.
+pub(crate) fn run_once(shard: &mut Shard, spec: &Spec, mut coord: Coordinator) -> Result<RunOutcome> {
     let mut history = Vec::new();
     let (converged, final_step) = loop {
         let c = coord.centroids().to_vec();

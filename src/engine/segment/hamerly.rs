@@ -20,7 +20,7 @@
 //! Reference: G. Hamerly, "Making k-means even faster", SDM 2010.
 
 use super::kernel::{dist2, scan1, scan4, Best2, BLOCK};
-use super::points::{accumulate, dist2_f64};
+use super::points::{add_row, dist2_f64, sub_row};
 use super::shard::{Shard, UNSET};
 
 /// Outward nudges for bounds (a few `f32` ulps).
@@ -176,14 +176,14 @@ fn scan_queue(shard: &mut Shard, centroids: &[f64]) -> u64 {
             let x = row(i as u32);
             if old != UNSET {
                 if let Some(s) = sums.get_mut(old as usize * dims..(old as usize + 1) * dims) {
-                    accumulate(s, x, scale, -1);
+                    sub_row(s, x, scale);
                 }
                 if let Some(c) = counts.get_mut(old as usize) {
                     *c = c.saturating_sub(1);
                 }
             }
             if let Some(s) = sums.get_mut(new as usize * dims..(new as usize + 1) * dims) {
-                accumulate(s, x, scale, 1);
+                add_row(s, x, scale);
             }
             if let Some(c) = counts.get_mut(new as usize) {
                 *c += 1;

@@ -39,23 +39,31 @@ pub fn local_trials(k: usize) -> usize {
 
 /// `k` initial centres (`k × dims`, the points' centred units) chosen by
 /// greedy k-means++. Needs `rows ≥ 1`.
+///
+/// Each row remembers its nearest centre so far; a candidate `c` at squared
+/// distance `D(c, a)` from that centre `a` cannot come nearer than the row's
+/// current `d²` when `D(c, a) ≥ 4.004 · d²` (triangle inequality, with a
+/// margin far above `f32` rounding), so that row's distance is not computed.
+/// The result is identical to computing every distance (tested).
 pub fn kmeans_plus_plus(points: &Points, k: usize, rng: &mut Pcg64Mcg) -> Vec<f64> {
+    plus_plus(points, k, rng, true)
+}
+
+pub(crate) fn plus_plus(points: &Points, k: usize, rng: &mut Pcg64Mcg, prune: bool) -> Vec<f64> {
+    const MARGIN: f64 = 4.004;
     let n = points.rows();
     let dims = points.dims();
     let mut centres = Vec::with_capacity(k * dims);
     if n == 0 || k == 0 {
         return centres;
     }
-    let push = |centres: &mut Vec<f64>, i: usize| {
-        if let Some(r) = points.row(i) {
-            centres.extend(r.iter().take(dims).map(|&v| v as f64));
-        }
-    };
-    let first = below(rng, n);
-    push(&mut centres, first);
     let empty: &[f32] = &[];
-    let c0 = points.row(first).unwrap_or(empty);
+    let row = |i: usize| points.row(i).unwrap_or(empty);
+    let first = below(rng, n);
+    let mut chosen = vec![first];
+    let c0 = row(first);
     let mut closest: Vec<f64> = points.iter().map(|x| dist2(x, c0) as f64).collect();
+    let mut near = vec![0u32; n];
     let mut pot: f64 = closest.iter().sum();
     let trials = local_trials(k);
     let mut draws: Vec<(f64, usize)> = Vec::with_capacity(trials);
@@ -85,12 +93,16 @@ pub fn kmeans_plus_plus(points: &Points, k: usize, rng: &mut Pcg64Mcg) -> Vec<f6
                 break;
             }
         }
+        // Squared distances from each candidate to each centre so far.
+        let cc: Vec<Vec<f64>> =
+            ids.iter().map(|&c| chosen.iter().map(|&a| dist2(row(c), row(a)) as f64).collect()).collect();
+        let cands: Vec<&[f32]> = ids.iter().map(|&i| row(i)).collect();
         // The potential each candidate would leave.
         pots.iter_mut().for_each(|p| *p = 0.0);
-        let cands: Vec<&[f32]> = ids.iter().map(|&i| points.row(i).unwrap_or(empty)).collect();
-        for (x, &d) in points.iter().zip(&closest) {
-            for (p, c) in pots.iter_mut().zip(&cands) {
-                *p += d.min(dist2(x, c) as f64);
+        for ((x, &d), &a) in points.iter().zip(&closest).zip(&near) {
+            for ((p, c), cc) in pots.iter_mut().zip(&cands).zip(&cc) {
+                let far = prune && cc.get(a as usize).is_some_and(|&s| s >= MARGIN * d);
+                *p += if far { d } else { d.min(dist2(x, c) as f64) };
             }
         }
         let mut best = 0usize;
@@ -100,12 +112,24 @@ pub fn kmeans_plus_plus(points: &Points, k: usize, rng: &mut Pcg64Mcg) -> Vec<f6
             }
         }
         pot = pots.get(best).copied().unwrap_or(0.0);
-        let chosen = ids.get(best).copied().unwrap_or(0);
-        let c = points.row(chosen).unwrap_or(empty);
-        for (x, d) in points.iter().zip(closest.iter_mut()) {
-            *d = d.min(dist2(x, c) as f64);
+        let pick = ids.get(best).copied().unwrap_or(0);
+        let c = row(pick);
+        let centre = chosen.len() as u32;
+        let ccb = cc.get(best).map_or(&[][..], |v| v.as_slice());
+        for ((x, d), a) in points.iter().zip(closest.iter_mut()).zip(near.iter_mut()) {
+            if prune && ccb.get(*a as usize).is_some_and(|&s| s >= MARGIN * *d) {
+                continue;
+            }
+            let e = dist2(x, c) as f64;
+            if e < *d {
+                *d = e;
+                *a = centre;
+            }
         }
-        push(&mut centres, chosen);
+        chosen.push(pick);
+    }
+    for &i in &chosen {
+        centres.extend(row(i).iter().take(dims).map(|&v| v as f64));
     }
     centres
 }
@@ -145,5 +169,20 @@ mod tests {
         }
         // Same seed, same centres.
         assert_eq!(kmeans_plus_plus(&p, 3, &mut run_rng(7, 2)), kmeans_plus_plus(&p, 3, &mut run_rng(7, 2)));
+    }
+
+    #[test]
+    fn pruning_changes_nothing() {
+        // Overlapping groups in 5-D: pruning must give exactly the unpruned centres.
+        let data: Vec<f64> = (0..5000).map(|i| (((i * 7919) % 997) as f64 / 97.0).sin() * ((i % 13) as f64)).collect();
+        let spec = Spec::of(&data, 5).unwrap();
+        let p = Points::new(&data, &spec).unwrap();
+        for seed in 0..5 {
+            for k in [2, 7, 30] {
+                let a = plus_plus(&p, k, &mut run_rng(seed, 1), true);
+                let b = plus_plus(&p, k, &mut run_rng(seed, 1), false);
+                assert_eq!(a, b, "seed {seed} k {k}");
+            }
+        }
     }
 }

@@ -9,13 +9,14 @@
 //! `f32`, padded to whole SIMD vectors.
 //!
 //! Cluster sums are exact integers: value `x` of feature `j` adds
-//! `trunc(x · 2^p_j)` to an `i64` (truncation: one instruction natively and
-//! in wasm, and its bias of half a quantum is immaterial), with `p_j` chosen from the number of rows
-//! and the feature's largest magnitude so that no sum can overflow. Integer
-//! sums do not depend on the order of addition, so the incremental sums of
-//! Hamerly, the from-scratch sums of Lloyd and the partial sums of any number
-//! of shards give bit-identical centroids. The quantum `2^-p_j` is about
-//! `2^-38` of the feature's range, far below `f32` resolution.
+//! `trunc(x · 2^p_j)`, an `i32` (`p_j` from the feature's largest magnitude
+//! `M_j`, so `|x · 2^p_j| < 2^30`), to an `i64` sum, which cannot overflow
+//! below 2^33 rows. Scaling by a power of two is exact and truncation is one
+//! vector instruction natively and in wasm. Integer sums do not depend on
+//! the order of addition, so the incremental sums of Hamerly, the
+//! from-scratch sums of Lloyd and the partial sums of any number of shards
+//! give bit-identical centroids. The quantum `2^-p_j` is below `2^-29 · M_j`,
+//! finer than the `f32` resolution of the largest values (`2^-24 · M_j`).
 
 use serde::{Deserialize, Serialize};
 
@@ -63,6 +64,45 @@ fn count_bits(n: usize) -> i32 {
 /// The smallest `e` with `m < 2^e` (`m > 0`, finite).
 fn exponent_above(m: f64) -> i32 {
     libm::ilogb(m) + 1
+}
+
+/// A source of rows: a matrix in memory, or a dataset's columns encoded on the fly.
+pub trait Rows {
+    fn rows(&self) -> usize;
+    fn dims(&self) -> usize;
+    /// Write row `i` (`dims` values) into `out`.
+    fn fill(&self, i: usize, out: &mut [f64]);
+}
+
+/// A row-major matrix in memory.
+#[derive(Debug, Clone, Copy)]
+pub struct Matrix<'a, T> {
+    data: &'a [T],
+    dims: usize,
+    rows: usize,
+}
+
+impl<'a, T: Value> Matrix<'a, T> {
+    /// # Errors
+    /// `ParamError` for a ragged matrix, `LimitError` past [`MAX_ROWS`].
+    pub fn new(data: &'a [T], dims: usize) -> Result<Matrix<'a, T>> {
+        let rows = check_shape(data.len(), dims)?;
+        Ok(Matrix { data, dims, rows })
+    }
+}
+
+impl<T: Value> Rows for Matrix<'_, T> {
+    fn rows(&self) -> usize {
+        self.rows
+    }
+    fn dims(&self) -> usize {
+        self.dims
+    }
+    fn fill(&self, i: usize, out: &mut [f64]) {
+        if let Some(r) = self.data.get(i * self.dims..(i + 1) * self.dims) {
+            out.iter_mut().zip(r).for_each(|(o, v)| *o = v.get());
+        }
+    }
 }
 
 /// One value of the input matrix, widened to `f64`.
@@ -117,14 +157,22 @@ impl Spec {
     /// `ParamError` for a ragged matrix or a value that is not finite,
     /// `LimitError` past [`MAX_ROWS`] rows.
     pub fn of<T: Value>(data: &[T], dims: usize) -> Result<Spec> {
-        let rows = check_shape(data.len(), dims)?;
-        // Centre on the midrange: exact and independent of the row order
-        // (a mean is not), so permuting rows gives bit-identical centroids.
+        Spec::of_rows(&Matrix::new(data, dims)?)
+    }
+
+    /// The spec of any row source: a pass for the bounds, one for the variance.
+    ///
+    /// # Errors
+    /// As [`Spec::of`].
+    pub fn of_rows(src: &impl Rows) -> Result<Spec> {
+        let (rows, dims) = (src.rows(), src.dims());
+        check_shape(dims, dims)?;
+        let mut buf = vec![0.0f64; dims];
         let mut lo = vec![f64::INFINITY; dims];
         let mut hi = vec![f64::NEG_INFINITY; dims];
-        for (r, row) in data.chunks_exact(dims).enumerate() {
-            for (j, ((l, h), &v)) in lo.iter_mut().zip(hi.iter_mut()).zip(row).enumerate() {
-                let v = v.get();
+        for r in 0..rows {
+            src.fill(r, &mut buf);
+            for (j, ((l, h), &v)) in lo.iter_mut().zip(hi.iter_mut()).zip(&buf).enumerate() {
                 if !v.is_finite() {
                     return Err(non_finite(r, j));
                 }
@@ -132,34 +180,65 @@ impl Spec {
                 *h = h.max(v);
             }
         }
-        let offset: Vec<f64> =
-            lo.iter().zip(&hi).map(|(&l, &h)| if l.is_finite() { l * 0.5 + h * 0.5 } else { 0.0 }).collect();
-        // Magnitudes and variances of the values as stored (centred, f32).
-        let mut max = vec![0.0f64; dims];
-        let mut sum = vec![0.0f64; dims];
-        let mut sq = vec![0.0f64; dims];
-        for row in data.chunks_exact(dims) {
-            for ((((&v, &o), m), s), q) in row.iter().zip(&offset).zip(&mut max).zip(&mut sum).zip(&mut sq) {
-                let x = centre(v.get(), o) as f64;
-                *m = m.max(x.abs());
-                *s += x;
-                *q += x * x;
-            }
+        let mut spec = Spec::from_bounds(rows, &lo, &hi)?;
+        let mut acc = Moments::new(dims);
+        let mut row = vec![0.0f32; dims];
+        for r in 0..rows {
+            src.fill(r, &mut buf);
+            row.iter_mut().zip(&buf).zip(&spec.offset).for_each(|((x, &v), &o)| *x = centre(v, o));
+            acc.add(&row);
         }
-        let bits = count_bits(rows.max(1));
+        spec.variance = acc.variance();
+        Ok(spec)
+    }
+
+    /// The spec from each feature's smallest and largest value (the variance
+    /// is 0 until set, e.g. from [`Points::variance`]).
+    ///
+    /// # Errors
+    /// `ParamError` when the bounds disagree with each other or are not finite.
+    pub fn from_bounds(rows: usize, lo: &[f64], hi: &[f64]) -> Result<Spec> {
+        let dims = lo.len();
+        check_shape(dims, dims)?;
+        if hi.len() != dims || (rows > 0 && lo.iter().chain(hi).any(|v| !v.is_finite())) {
+            return Err(Error::param("feature bounds are inconsistent", "特征取值范围不一致"));
+        }
+        if rows > MAX_ROWS {
+            return Err(Error::limit(
+                format!("k-means takes at most {MAX_ROWS} rows, got {rows}"),
+                format!("k-means 最多处理 {MAX_ROWS} 行，实际为 {rows} 行"),
+            ));
+        }
+        // Centre on the midrange: exact and independent of the row order
+        // (a mean is not), so permuting rows gives bit-identical centroids.
+        let offset: Vec<f64> = lo
+            .iter()
+            .zip(hi)
+            .map(|(&l, &h)| if l.is_finite() && h.is_finite() { l * 0.5 + h * 0.5 } else { 0.0 })
+            .collect();
+        // The largest stored magnitude is at an end (centring is monotone).
+        let max: Vec<f64> = lo
+            .iter()
+            .zip(hi)
+            .zip(&offset)
+            .map(
+                |((&l, &h), &o)| {
+                    if l.is_finite() {
+                        (centre(l, o) as f64).abs().max((centre(h, o) as f64).abs())
+                    } else {
+                        0.0
+                    }
+                },
+            )
+            .collect();
         let exponents: Vec<i32> =
-            max.iter().map(|&m| if m > 0.0 { 62 - bits - exponent_above(m) } else { 0 }).collect();
+            max.iter().map(|&m| if m > 0.0 { (30 - exponent_above(m)).min(126) } else { 0 }).collect();
         // A row's squared distance to a centroid (a mean, so within the
         // data's box) is at most Σ (2 M_j)².
+        let bits = count_bits(rows.max(1));
         let bound: f64 = max.iter().map(|m| 4.0 * m * m).sum();
         let inertia_exponent = if bound > 0.0 && bound.is_finite() { 62 - bits - exponent_above(bound) } else { 0 };
-        let n = rows.max(1) as f64;
-        let variance = if dims > 0 {
-            sum.iter().zip(&sq).map(|(s, q)| (q / n - (s / n) * (s / n)).max(0.0)).sum::<f64>() / dims as f64
-        } else {
-            0.0
-        };
-        Ok(Spec { dims, rows, offset, exponents, inertia_exponent, variance })
+        Ok(Spec { dims, rows, offset, exponents, inertia_exponent, variance: 0.0 })
     }
 
     /// Check a spec received from elsewhere (e.g. JavaScript).
@@ -183,9 +262,36 @@ impl Spec {
         }
     }
 
-    /// `2^p_j` per feature.
-    pub fn scales(&self) -> Vec<f64> {
-        self.exponents.iter().map(|&e| pow2(e)).collect()
+    /// `2^p_j` per feature, as the `f32` factor of [`accumulate`].
+    pub fn scales(&self) -> Vec<f32> {
+        self.exponents.iter().map(|&e| pow2(e) as f32).collect()
+    }
+}
+
+/// Running per-feature sums for the mean variance (row order).
+pub(crate) struct Moments {
+    n: usize,
+    sum: Vec<f64>,
+    sq: Vec<f64>,
+}
+
+impl Moments {
+    pub fn new(dims: usize) -> Moments {
+        Moments { n: 0, sum: vec![0.0; dims], sq: vec![0.0; dims] }
+    }
+    pub fn add(&mut self, x: &[f32]) {
+        self.n += 1;
+        for ((s, q), &v) in self.sum.iter_mut().zip(&mut self.sq).zip(x) {
+            let v = v as f64;
+            *s += v;
+            *q += v * v;
+        }
+    }
+    /// Mean over features of the population variance.
+    pub fn variance(&self) -> f64 {
+        let n = self.n.max(1) as f64;
+        let d = self.sum.len().max(1) as f64;
+        self.sum.iter().zip(&self.sq).map(|(s, q)| (q / n - (s / n) * (s / n)).max(0.0)).sum::<f64>() / d
     }
 }
 
@@ -214,14 +320,26 @@ impl Points {
     /// `ParamError` for a ragged matrix or non-finite value, `LimitError`
     /// when memory cannot be reserved.
     pub fn new<T: Value>(data: &[T], spec: &Spec) -> Result<Points> {
+        Points::from_rows(&Matrix::new(data, spec.dims)?, spec)
+    }
+
+    /// Centre and store the rows of any source.
+    ///
+    /// # Errors
+    /// As [`Points::new`].
+    pub fn from_rows(src: &impl Rows, spec: &Spec) -> Result<Points> {
         let dims = spec.dims;
-        let rows = check_shape(data.len(), dims)?;
+        if src.dims() != dims {
+            return Err(Error::param("the rows do not match the spec", "行与规格不符"));
+        }
+        let rows = src.rows();
         let stride = padded(dims);
         let mut out: Vec<f32> = Vec::new();
         out.try_reserve_exact(rows.saturating_mul(stride)).map_err(|_| too_big(rows, dims))?;
-        for (r, row) in data.chunks_exact(dims).enumerate() {
-            for (j, (&v, &o)) in row.iter().zip(&spec.offset).enumerate() {
-                let v = v.get();
+        let mut buf = vec![0.0f64; dims];
+        for r in 0..rows {
+            src.fill(r, &mut buf);
+            for (j, (&v, &o)) in buf.iter().zip(&spec.offset).enumerate() {
                 if !v.is_finite() {
                     return Err(non_finite(r, j));
                 }
@@ -239,6 +357,15 @@ impl Points {
 
     pub fn dims(&self) -> usize {
         self.dims
+    }
+
+    /// Mean per-feature variance of the stored values (what [`Spec::of_rows`] computes).
+    pub fn variance(&self) -> f64 {
+        let mut acc = Moments::new(self.dims);
+        for r in self.iter() {
+            acc.add(r.get(..self.dims).unwrap_or(&[]));
+        }
+        acc.variance()
     }
 
     /// Row `i` (padded), if it exists.
@@ -259,18 +386,32 @@ pub(crate) fn too_big(rows: usize, dims: usize) -> Error {
     )
 }
 
-/// Add (or subtract) row `x` to fixed-point sums `s` with scales `scale`.
+/// The fixed-point value of `x` for feature scale `f` (`2^p`): exact
+/// scaling, then truncation to an `i32` (vectorises: cvttps2dq / i32x4.trunc_sat).
+#[inline(always)]
+fn q(x: f32, f: f32) -> i32 {
+    (x * f) as i32
+}
+
+/// Add row `x` to fixed-point sums `s` (scales from [`Spec::scales`]).
 #[inline]
-pub fn accumulate(s: &mut [i64], x: &[f32], scale: &[f64], sign: i64) {
+pub fn add_row(s: &mut [i64], x: &[f32], scale: &[f32]) {
     for ((s, &x), &f) in s.iter_mut().zip(x).zip(scale) {
-        let q = (x as f64 * f) as i64;
-        *s = s.wrapping_add(sign.wrapping_mul(q));
+        *s = s.wrapping_add(q(x, f) as i64);
     }
 }
 
-/// The fixed-point form of one row (as [`accumulate`] adds it).
-pub fn quantise(x: &[f32], scale: &[f64]) -> Vec<i64> {
-    x.iter().zip(scale).map(|(&x, &f)| (x as f64 * f) as i64).collect()
+/// Subtract row `x` from fixed-point sums `s`.
+#[inline]
+pub fn sub_row(s: &mut [i64], x: &[f32], scale: &[f32]) {
+    for ((s, &x), &f) in s.iter_mut().zip(x).zip(scale) {
+        *s = s.wrapping_sub(q(x, f) as i64);
+    }
+}
+
+/// The fixed-point form of one row (as [`add_row`] adds it).
+pub fn quantise(x: &[f32], scale: &[f32]) -> Vec<i64> {
+    x.iter().zip(scale).map(|(&x, &f)| q(x, f) as i64).collect()
 }
 
 /// Squared distance of a stored row to a centroid, in `f64` (inertia, farthest points).
@@ -299,8 +440,8 @@ mod tests {
         assert_eq!(s.offset, vec![3.0, 10.0]);
         assert_eq!(Spec::of(&[1.0f64, 2.0, 7.0], 1).unwrap().offset, vec![4.0]);
         assert_eq!(s.exponents[1], 0, "a constant feature");
-        // max |x| = 2 < 2^2; 3 rows need 2 bits: p = 62 - 2 - 2.
-        assert_eq!(s.exponents[0], 58);
+        // max |x| = 2 < 2^2: p = 30 - 2.
+        assert_eq!(s.exponents[0], 28);
         assert!((s.variance - (8.0 / 3.0) / 2.0).abs() < 1e-12);
         let p = Points::new(&data, &s).unwrap();
         assert_eq!(p.stride, 4);
@@ -323,14 +464,14 @@ mod tests {
         let mut fwd = vec![0i64; 3];
         let mut back = vec![0i64; 3];
         for r in p.iter() {
-            accumulate(&mut fwd, r, &scale, 1);
+            add_row(&mut fwd, r, &scale);
         }
         for r in p.iter().rev() {
-            accumulate(&mut back, r, &scale, 1);
+            add_row(&mut back, r, &scale);
         }
         assert_eq!(fwd, back);
         for r in p.iter() {
-            accumulate(&mut fwd, r, &scale, -1);
+            sub_row(&mut fwd, r, &scale);
         }
         assert_eq!(fwd, vec![0, 0, 0]);
     }

@@ -103,7 +103,7 @@ pub struct Shard {
     pub(crate) first_row: u64,
     pub(crate) k: usize,
     pub(crate) algorithm: Algorithm,
-    pub(crate) scale: Vec<f64>,
+    pub(crate) scale: Vec<f32>,
     pub(crate) inertia_scale: f64,
     pub(crate) labels: Vec<u32>,
     pub(crate) upper: Vec<f32>,
@@ -255,7 +255,7 @@ impl Shard {
         self.counts.iter_mut().for_each(|c| *c = 0);
         for (x, &a) in self.points.data.chunks_exact(self.points.stride).zip(&self.labels) {
             if let Some(s) = self.sums.get_mut(a as usize * dims..(a as usize + 1) * dims) {
-                super::points::accumulate(s, x, &self.scale, 1);
+                super::points::add_row(s, x, &self.scale);
             }
             if let Some(c) = self.counts.get_mut(a as usize) {
                 *c += 1;
