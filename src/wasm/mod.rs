@@ -10,6 +10,7 @@
 //! `#[wasm_bindgen] impl Dataset` blocks.
 
 mod score;
+mod segment;
 mod trend;
 
 use serde::de::DeserializeOwned;

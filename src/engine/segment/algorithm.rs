@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use serde::Serialize;
 
 use super::coordinator::{Coordinator, Status};
-use super::hyperparams::KMeansParams;
+use super::hyperparams::{Algorithm, KMeansParams};
 use super::init::{kmeans_plus_plus, run_rng};
 use super::points::{Points, Spec, Value};
 use super::shard::{Shard, Work, UNSET};
@@ -270,6 +270,24 @@ pub(crate) fn distinct_rows(points: &Points, cap: usize) -> usize {
 }
 
 impl Shard {
+    /// Use the same rows for another `k` or algorithm (and reset).
+    ///
+    /// # Errors
+    /// `ParamError` when `k` is out of range.
+    pub fn configure(&mut self, k: usize, algorithm: Algorithm) -> Result<()> {
+        if k == 0 || k > super::hyperparams::MAX_K {
+            return Err(super::hyperparams::range("k", 1, super::hyperparams::MAX_K, k));
+        }
+        self.k = k;
+        self.algorithm = algorithm.resolve();
+        self.sums = vec![0; k * self.points.dims];
+        self.counts = vec![0; k];
+        self.drift = vec![0.0; k];
+        self.odrift = vec![0.0; k];
+        self.reset();
+        Ok(())
+    }
+
     /// Forget labels, bounds and sums (a new run over the same rows).
     pub fn reset(&mut self) {
         self.labels.iter_mut().for_each(|l| *l = UNSET);

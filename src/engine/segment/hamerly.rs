@@ -19,7 +19,7 @@
 //!
 //! Reference: G. Hamerly, "Making k-means even faster", SDM 2010.
 
-use super::kernel::{dist2, scan1, scan4, Best2, BLOCK};
+use super::kernel::{dist2, max32, min64, scan1, scan4, Best2, BLOCK};
 use super::points::{add_row, dist2_f64, sub_row};
 use super::shard::{Shard, UNSET};
 
@@ -27,34 +27,54 @@ use super::shard::{Shard, UNSET};
 const UP: f32 = 1.0 + 1.0 / (1u32 << 22) as f32;
 const DOWN: f32 = 1.0 - 1.0 / (1u32 << 22) as f32;
 
+/// The next `f32` above `y` (finite `y`).
+fn next_up(y: f32) -> f32 {
+    if y == 0.0 {
+        f32::from_bits(1)
+    } else if y > 0.0 {
+        f32::from_bits(y.to_bits() + 1)
+    } else {
+        f32::from_bits(y.to_bits() - 1)
+    }
+}
+
+/// `x` rounded up to an `f32` (directed, exact).
+pub(crate) fn up32(x: f64) -> f32 {
+    let y = x as f32;
+    if !y.is_finite() || (y as f64) >= x {
+        y
+    } else {
+        next_up(y)
+    }
+}
+
+/// `x` rounded down to an `f32`.
+pub(crate) fn down32(x: f64) -> f32 {
+    -up32(-x)
+}
+
 pub(crate) fn step(shard: &mut Shard, centroids: &[f64]) -> u64 {
     shard.queue.clear();
     if shard.centroids.is_empty() {
         // First step: every row is scanned.
         shard.queue.extend(0..shard.points.rows as u32);
+        shard.drift.iter_mut().for_each(|d| *d = 0.0);
+        shard.odrift.iter_mut().for_each(|d| *d = 0.0);
     } else {
         bounds_pass(shard, centroids);
     }
     scan_queue(shard, centroids)
 }
 
-/// Per-cluster quantities of the bound tests, `f32`, rounded to be safe.
-struct Moves {
-    /// How far each centroid moved (rounded up).
-    shift: Vec<f32>,
-    /// For rows of cluster `c`, the largest shift of any other centroid.
-    other: Vec<f32>,
-    /// Half the distance from centroid `c` to its nearest other centroid (rounded down).
-    half: Vec<f32>,
-}
-
-fn moves(old: &[f64], new: &[f64], k: usize, dims: usize) -> Moves {
+/// Per cluster: how far each centroid moved, the largest move of any other
+/// centroid, and half the distance to the nearest other centroid (`f64`,
+/// widened or narrowed to stay safe).
+fn moves(old: &[f64], new: &[f64], k: usize, dims: usize) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
     let widen = 1.0 + 1.0 / (1u64 << 20) as f64;
     let narrow = 1.0 - 1.0 / (1u64 << 20) as f64;
     let dist = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum::<f64>().sqrt();
-    let shift: Vec<f32> =
-        old.chunks_exact(dims).zip(new.chunks_exact(dims)).map(|(a, b)| (dist(a, b) * widen) as f32).collect();
-    let (mut m1, mut i1, mut m2) = (0.0f32, usize::MAX, 0.0f32);
+    let shift: Vec<f64> = old.chunks_exact(dims).zip(new.chunks_exact(dims)).map(|(a, b)| dist(a, b) * widen).collect();
+    let (mut m1, mut i1, mut m2) = (0.0f64, usize::MAX, 0.0f64);
     for (i, &s) in shift.iter().enumerate() {
         if s > m1 {
             m2 = m1;
@@ -65,59 +85,70 @@ fn moves(old: &[f64], new: &[f64], k: usize, dims: usize) -> Moves {
         }
     }
     let other = (0..k).map(|c| if c == i1 { m2 } else { m1 }).collect();
-    let mut half = vec![f32::INFINITY; k];
+    let mut half = vec![f64::INFINITY; k];
     for (a, ca) in new.chunks_exact(dims).enumerate() {
         for (b, cb) in new.chunks_exact(dims).enumerate().skip(a + 1) {
-            let h = (0.5 * dist(ca, cb) * narrow) as f32;
+            let h = 0.5 * dist(ca, cb) * narrow;
             if let Some(x) = half.get_mut(a) {
-                *x = x.min(h);
+                *x = min64(*x, h);
             }
             if let Some(x) = half.get_mut(b) {
-                *x = x.min(h);
+                *x = min64(*x, h);
             }
         }
     }
-    Moves { shift, other, half }
+    (shift, other, half)
 }
 
-/// Phase 1: update bounds, tighten where needed, queue rows to scan.
+/// Phase 1: test bounds, tighten where needed, queue rows to scan.
+///
+/// Bounds are stored relative to cumulative drifts, so a row that passes
+/// its test is not written at all: with `D_a` the summed moves of centroid
+/// `a` and `O_a` the summed largest moves of the others, a row of cluster
+/// `a` stores `û = u − D_a` and `l̂ = l + O_a` (as of its last update); now
+/// `u = û + D_a` and `l = l̂ − O_a`, and the test `u ≤ max(s_a/2, l)` is
+/// `û ≤ s_a/2 − D_a` or `û + (D_a + O_a) ≤ l̂`, two per-cluster thresholds.
+#[inline(never)]
 fn bounds_pass(shard: &mut Shard, centroids: &[f64]) {
     let dims = shard.points.dims;
     let stride = shard.points.stride;
-    let mv = moves(&shard.centroids, centroids, shard.k, dims);
+    let (shift, other, half) = moves(&shard.centroids, centroids, shard.k, dims);
+    shard.drift.iter_mut().zip(&shift).for_each(|(d, s)| *d += s);
+    shard.odrift.iter_mut().zip(&other).for_each(|(d, s)| *d += s);
+    // [s_a/2 − D_a rounded down, D_a + O_a rounded up, D_a]
+    let th: Vec<[f32; 2]> =
+        half.iter().zip(&shard.drift).zip(&shard.odrift).map(|((&h, &d), &o)| [down32(h - d), up32(d + o)]).collect();
     // A direct f32 distance errs by at most about (stride + 2) ulps.
     let tight = 1.0 + (stride + 4) as f32 / (1u32 << 23) as f32;
-    let Shard { points, labels, upper, lower, layout, queue, work, .. } = shard;
+    let Shard { points, labels, upper, lower, layout, queue, work, drift, .. } = shard;
     let mut distances = 0u64;
     let rows = points.data.chunks_exact(stride);
-    for (i, (((x, &a), u), l)) in rows.zip(labels.iter()).zip(upper.iter_mut()).zip(lower.iter_mut()).enumerate() {
-        let a = a as usize;
-        let (Some(&s), Some(&o), Some(&h)) = (mv.shift.get(a), mv.other.get(a), mv.half.get(a)) else {
+    for (i, (((x, &a), u), &l)) in rows.zip(labels.iter()).zip(upper.iter_mut()).zip(lower.iter()).enumerate() {
+        let Some(&[t1, t2]) = th.get(a as usize) else {
             queue.push(i as u32);
             continue;
         };
-        let mut uu = (*u + s) * UP;
-        let ll = ((*l - o) * DOWN).max(0.0);
-        let m = h.max(ll);
-        if uu > m {
-            distances += 1;
-            uu = (dist2(x, layout.row(a, stride)) * tight).sqrt() * UP;
-            if uu > m {
-                queue.push(i as u32);
-            }
+        if *u <= t1 || *u + t2 <= l {
+            continue;
         }
+        distances += 1;
+        let d = drift.get(a as usize).copied().unwrap_or(0.0);
+        let uu = up32(((dist2(x, layout.row(a as usize, stride)) * tight).sqrt() * UP) as f64 - d);
         *u = uu;
-        *l = ll;
+        if !(uu <= t1 || uu + t2 <= l) {
+            queue.push(i as u32);
+        }
     }
     work.distances += distances;
 }
 
 /// Phase 2: scan the queued rows against every centroid, four at a time.
+#[inline(never)]
 fn scan_queue(shard: &mut Shard, centroids: &[f64]) -> u64 {
     let dims = shard.points.dims;
     let stride = shard.points.stride;
     let k = shard.k;
-    let Shard { points, labels, upper, lower, layout, queue, work, sums, counts, scale, .. } = shard;
+    let Shard { points, labels, upper, lower, layout, queue, work, sums, counts, scale, drift, odrift, .. } = shard;
     // Error bound of the GEMM form (‖c‖² − 2x·c + ‖x‖²) against the exact
     // distance to the f64 centroid, relative to ‖x‖² + max ‖c‖².
     let slack = (2 * stride + 16) as f32 / (1u32 << 24) as f32;
@@ -149,22 +180,25 @@ fn scan_queue(shard: &mut Shard, centroids: &[f64]) -> u64 {
             let i = i as usize;
             let xn = points.norms.get(i).copied().unwrap_or(0.0);
             let delta = slack * (xn + layout.cn_max);
-            let d1 = (b.best + xn).max(0.0);
+            let d1 = max32(b.best + xn, 0.0);
             let d2 = b.second + xn;
             let (new, u_new, l_new) = if k > 1 && b.second - b.best <= 2.0 * delta {
                 // Too close for f32 to call: decide in f64 as plain Lloyd does.
                 let x = row(i as u32);
                 let (j, d) = resolve_tie(x, centroids, dims, layout, b.best + 2.0 * delta);
                 work.ties += 1;
-                (j, (d as f32).sqrt() * UP * UP, ((d1 - delta).max(0.0)).sqrt() * DOWN)
+                (j, (d as f32).sqrt() * UP * UP, max32(d1 - delta, 0.0).sqrt() * DOWN)
             } else {
-                (b.index.min(k as u32 - 1), (d1 + delta).sqrt() * UP, ((d2 - delta).max(0.0)).sqrt() * DOWN)
+                (b.index.min(k as u32 - 1), (d1 + delta).sqrt() * UP, max32(d2 - delta, 0.0).sqrt() * DOWN)
             };
+            // Stored relative to the new cluster's drifts (see `bounds_pass`).
+            let (d, o) =
+                (drift.get(new as usize).copied().unwrap_or(0.0), odrift.get(new as usize).copied().unwrap_or(0.0));
             if let Some(u) = upper.get_mut(i) {
-                *u = u_new;
+                *u = up32(u_new as f64 - d);
             }
             if let Some(l) = lower.get_mut(i) {
-                *l = l_new;
+                *l = down32(l_new as f64 + o) * DOWN;
             }
             let Some(label) = labels.get_mut(i) else { continue };
             let old = *label;

@@ -14,7 +14,7 @@
 use rand_core::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 
-use super::kernel::dist2;
+use super::kernel::{dist2, min64};
 use super::points::Points;
 
 /// The generator of restart `run` for `seed`.
@@ -102,7 +102,7 @@ pub(crate) fn plus_plus(points: &Points, k: usize, rng: &mut Pcg64Mcg, prune: bo
         for ((x, &d), &a) in points.iter().zip(&closest).zip(&near) {
             for ((p, c), cc) in pots.iter_mut().zip(&cands).zip(&cc) {
                 let far = prune && cc.get(a as usize).is_some_and(|&s| s >= MARGIN * d);
-                *p += if far { d } else { d.min(dist2(x, c) as f64) };
+                *p += if far { d } else { min64(d, dist2(x, c) as f64) };
             }
         }
         let mut best = 0usize;

@@ -16,6 +16,48 @@ pub const LANES: usize = 4;
 /// Centroids per scan block: two vectors.
 pub const BLOCK: usize = 8;
 
+/// `max` without NaN handling. `f32::max` must ignore NaN, which wasm's
+/// `f32.max` does not do, so on wasm32 it becomes a call to `fmaxf`; this
+/// is a compare and a select (and `f32x4.pmax` when vectorised).
+#[inline(always)]
+pub fn max32(a: f32, b: f32) -> f32 {
+    if a > b {
+        a
+    } else {
+        b
+    }
+}
+
+/// `min` without NaN handling (see [`max32`]).
+#[inline(always)]
+pub fn min32(a: f32, b: f32) -> f32 {
+    if a < b {
+        a
+    } else {
+        b
+    }
+}
+
+/// `f64` [`max32`].
+#[inline(always)]
+pub fn max64(a: f64, b: f64) -> f64 {
+    if a > b {
+        a
+    } else {
+        b
+    }
+}
+
+/// `f64` [`min32`].
+#[inline(always)]
+pub fn min64(a: f64, b: f64) -> f64 {
+    if a < b {
+        a
+    } else {
+        b
+    }
+}
+
 /// A row length padded to whole vectors.
 pub fn padded(dims: usize) -> usize {
     dims.div_ceil(LANES) * LANES
@@ -116,18 +158,20 @@ pub struct Best2 {
 impl Best2 {
     pub const NONE: Best2 = Best2 { index: 0, best: f32::INFINITY, second: f32::INFINITY };
 
-    /// Fold one block of scores whose first centroid is `base`.
+    /// Fold one block of scores whose first centroid is `base` (selects,
+    /// no branches: scores of nearby centroids are unpredictable).
     #[inline]
     pub fn fold(&mut self, scores: &[f32; BLOCK], base: u32) {
+        let (mut b1, mut b2, mut i1) = (self.best, self.second, self.index);
         for (l, &s) in (0u32..).zip(scores) {
-            if s < self.best {
-                self.second = self.best;
-                self.best = s;
-                self.index = base + l;
-            } else if s < self.second {
-                self.second = s;
-            }
+            let lt = s < b1;
+            b2 = if lt { b1 } else { min32(b2, s) };
+            i1 = if lt { base + l } else { i1 };
+            b1 = if lt { s } else { b1 };
         }
+        self.best = b1;
+        self.second = b2;
+        self.index = i1;
     }
 }
 

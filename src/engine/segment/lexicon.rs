@@ -105,7 +105,10 @@ pub fn concept_of(name: &str) -> Option<Concept> {
 /// The English form of a header: the sample's alias for its Chinese
 /// headers (underscores as spaces), else the header itself.
 pub fn english_name(name: &str) -> String {
-    COLUMNS.iter().find(|(zh, _, _)| *zh == name).map_or_else(|| name.to_owned(), |(_, en, _)| en.replace('_', " "))
+    COLUMNS
+        .iter()
+        .find(|(zh, _, _)| *zh == name)
+        .map_or_else(|| name.replace('_', " "), |(_, en, _)| en.replace('_', " "))
 }
 
 fn cjk(s: &str) -> bool {

@@ -125,8 +125,8 @@ impl Encoded<'_> {
                     for &r in &self.rows {
                         if let Some(&x) = v.get(r as usize) {
                             if x.is_finite() {
-                                a = a.min(x);
-                                b = b.max(x);
+                                a = super::kernel::min64(a, x);
+                                b = super::kernel::max64(b, x);
                             }
                         }
                     }

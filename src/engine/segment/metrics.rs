@@ -24,7 +24,7 @@
 use serde::Serialize;
 
 use super::init::{below, run_rng};
-use super::kernel::{padded, scan4, BLOCK};
+use super::kernel::{max32, max64, padded, scan4, BLOCK};
 use super::points::Points;
 
 /// Rows above which the silhouette is computed on a seeded sample of this many rows.
@@ -153,7 +153,7 @@ pub fn davies_bouldin(points: &Points, labels: &[u32], means: &[f64], sizes: &[u
             all_zero_spread &= sa == 0.0;
             all_zero_dist &= d == 0.0;
             let r = if d == 0.0 { 0.0 } else { (sa + sb) / d };
-            worst = worst.max(r);
+            worst = max64(worst, r);
         }
         total += worst;
     }
@@ -237,7 +237,7 @@ pub fn silhouette(points: &Points, labels: &[u32], k: usize, sample: &[u32]) -> 
                 let i = i0 + p;
                 let mut d = [0.0f32; BLOCK];
                 for (d, &v) in d.iter_mut().zip(sp) {
-                    *d = (v + qn[p]).max(0.0).sqrt();
+                    *d = max32(v + qn[p], 0.0).sqrt();
                 }
                 let li = ql[p];
                 if fast {
@@ -280,7 +280,7 @@ pub fn silhouette(points: &Points, labels: &[u32], k: usize, sample: &[u32]) -> 
             .filter(|&c| c != li && sizes.get(c).is_some_and(|&n| n > 0))
             .map(|c| sum(c) / sizes.get(c).copied().unwrap_or(1) as f64)
             .fold(f64::INFINITY, f64::min);
-        let denom = a.max(b);
+        let denom = max64(a, b);
         if denom > 0.0 {
             total += (b - a) / denom;
         }

@@ -9,7 +9,8 @@
 //!   when `k = "auto"`, a [`Profile`] per segment and a 2-D projection.
 //! - [`fit`] is k-means on a plain matrix ([`KMeansParams`] → [`KMeansFit`]);
 //!   [`Shard`] and [`Coordinator`] split it over workers.
-//! - `tier`, `strategy` and `survey` build on labels.
+//! - [`tier`] (rule-based tiers), [`strategy`] (the 主要需求 / 服务策略 /
+//!   预期效果 table) and [`survey`] (Likert results per group) build on labels.
 //!
 //! How it works (linfa's layout: params → validate → fit → result):
 //!
@@ -43,6 +44,7 @@
 pub mod algorithm;
 pub mod auto_k;
 pub mod coordinator;
+pub mod groups;
 pub mod hamerly;
 pub mod hyperparams;
 pub mod init;
@@ -56,16 +58,23 @@ pub mod points;
 pub mod profile;
 pub mod scaling;
 pub mod shard;
+pub mod strategy;
+pub mod survey;
+pub mod tier;
 
 pub use algorithm::{fit, fit_points, KMeansFit, RunSummary};
 pub use auto_k::KScore;
 pub use coordinator::{Coordinator, Status};
+pub use groups::Groups;
 pub use hyperparams::{Algorithm, KChoice, KMeansParams, MissingPolicy, Scaling, SegmentOptions};
 pub use matrix::{Feature, FeatureKind};
 pub use metrics::Quality;
 pub use points::{Points, Spec};
 pub use profile::{CategoryShare, GroupStats, Trait};
 pub use shard::{Far, Shard, Work, UNSET};
+pub use strategy::{strategy, EditedRow, StrategyRow};
+pub use survey::{survey, Survey, SurveyGroup, SurveyKind, SurveyOptions};
+pub use tier::{tier, CrossTab, TierCount, TierMatrix, TierRules, Tiering};
 
 use serde::Serialize;
 
@@ -264,4 +273,29 @@ pub fn segment(ds: &Dataset, opts: &SegmentOptions) -> Result<Segmentation> {
         distances: fit.work().distances,
         warnings,
     })
+}
+
+/// A category column from per-row segment labels: label `c` becomes
+/// `names[c]` when given, else `S{c+1}`; [`UNASSIGNED`] is missing.
+pub fn label_column(name: &str, labels: &[u32], names: &[String]) -> crate::engine::dataset::Column {
+    use crate::engine::dataset::{Column, ColumnKind, Interned};
+    let mut values = Interned::with_capacity(labels.len());
+    let mut default_names: Vec<String> = Vec::new();
+    for &l in labels {
+        if l == UNASSIGNED {
+            values.push(None);
+            continue;
+        }
+        let l = l as usize;
+        match names.get(l) {
+            Some(n) => values.push(Some(n)),
+            None => {
+                while default_names.len() <= l {
+                    default_names.push(format!("S{}", default_names.len() + 1));
+                }
+                values.push(default_names.get(l).map(String::as_str));
+            }
+        }
+    }
+    Column::strings(name, values, ColumnKind::Category)
 }

@@ -20,7 +20,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::kernel::{norm2, padded};
+use super::kernel::{max64, min64, norm2, padded};
 use crate::engine::error::{Error, Result};
 
 /// The largest number of rows one problem may have (also bounds the sums).
@@ -176,8 +176,8 @@ impl Spec {
                 if !v.is_finite() {
                     return Err(non_finite(r, j));
                 }
-                *l = l.min(v);
-                *h = h.max(v);
+                *l = min64(*l, v);
+                *h = max64(*h, v);
             }
         }
         let mut spec = Spec::from_bounds(rows, &lo, &hi)?;

@@ -43,8 +43,8 @@ impl Scaler {
                 (mean, var.sqrt())
             }
             Scaling::Minmax => {
-                let lo = present.iter().copied().fold(f64::INFINITY, f64::min);
-                let hi = present.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                let lo = present.iter().copied().fold(f64::INFINITY, super::kernel::min64);
+                let hi = present.iter().copied().fold(f64::NEG_INFINITY, super::kernel::max64);
                 (lo, hi - lo)
             }
             Scaling::Robust => {

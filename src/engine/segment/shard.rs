@@ -68,7 +68,7 @@ impl Layout {
             if let Some(slot) = cn.get_mut(b).and_then(|n| n.get_mut(l)) {
                 *slot = n as f32;
             }
-            cn_max = cn_max.max(n as f32);
+            cn_max = super::kernel::max32(cn_max, n as f32);
             for (j, &v) in r.iter().take(dims).enumerate() {
                 if let Some(slot) = ct.get_mut((b * dims + j) * BLOCK + l) {
                     *slot = v;
@@ -117,6 +117,10 @@ pub struct Shard {
     pub(crate) step_inertia: Option<i64>,
     pub(crate) work: Work,
     pub(crate) queue: Vec<u32>,
+    /// Hamerly: per cluster, the summed moves of its centroid (`D`) and the
+    /// summed largest moves of the other centroids (`O`) this run.
+    pub(crate) drift: Vec<f64>,
+    pub(crate) odrift: Vec<f64>,
 }
 
 impl Shard {
@@ -152,6 +156,8 @@ impl Shard {
             step_inertia: None,
             work: Work::default(),
             queue: Vec::new(),
+            drift: vec![0.0; k],
+            odrift: vec![0.0; k],
             points,
         })
     }
