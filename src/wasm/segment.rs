@@ -6,7 +6,8 @@ use wasm_bindgen::JsCast;
 
 use super::{flatten_msgs, from_js, from_js_required, js_error, set, to_js, Dataset};
 use crate::engine::segment::{
-    self, algorithm, Algorithm, Coordinator, Far, KMeansParams, Points, SegmentOptions, Shard, Spec, Status,
+    self, algorithm, Algorithm, Coordinator, EditedRow, Far, Groups, KMeansParams, Points, SegmentOptions, Shard, Spec,
+    Status, SurveyOptions, TierRules,
 };
 use crate::engine::Error;
 
@@ -77,6 +78,74 @@ export interface AddLabelsOptions {
   /** Replace an existing column of that name (default false). */
   replace?: boolean;
 }
+/** Tier rules: dimensions of levels, each level one condition (see the README). */
+export interface TierLevel {
+  label: string;
+  /** The cell equals one of these (text as shown, numbers by value). */
+  values?: (string | number)[];
+  /** min ≤ x < max. */
+  min?: number; max?: number;
+  /** The same with quantiles of the column (0..1); maxQuantile 1 includes the maximum. */
+  minQuantile?: number; maxQuantile?: number;
+  otherwise?: boolean;
+}
+export interface TierDimension { name?: string; column: string; levels: TierLevel[] }
+export interface TierRules {
+  name?: string; dimensions: TierDimension[];
+  /** Joins the levels into a tier label (default "·"). */
+  separator?: string;
+  /** Level for a missing cell (default: the row is untiered). */
+  missing?: string;
+}
+export interface TierOptions {
+  /** Segment labels (from segment()) for the cross-tab tiers × segments. */
+  segments?: Uint32Array;
+  /** Segment names for the cross-tab (default S1, S2, …). */
+  names?: string[];
+}
+export interface Tiering {
+  /** Tier label per row ("" = untiered). */
+  labels: string[];
+  /** Index into tiers per row (4294967295 = untiered). */
+  codes: Uint32Array;
+  tiers: { label: string; levels: string[]; count: number; share: number }[];
+  counts: Record<string, number>;
+  untiered: number;
+  /** With exactly two dimensions: counts[rowLevel][columnLevel]. */
+  matrix: { rows: string[]; columns: string[]; counts: number[][] } | null;
+  crossTab: { tiers: string[]; segments: string[]; counts: number[][] } | null;
+  warnings: SegmentWarning[];
+}
+/** Row groups: segment labels (with names), or a category column such as one added by addLabels. */
+export interface GroupOptions { segments?: Uint32Array; names?: string[]; groupBy?: string }
+export interface SurveyOptions extends GroupOptions {
+  column: string;
+  /** Bins for a continuous number column (default 5). */
+  bins?: number;
+  /** Order of a category column's answers, low to high (gives a mean 1..m). */
+  order?: string[];
+}
+export interface SurveyGroup {
+  group: string; n: number; missing: number; mean: number; std: number;
+  counts: number[]; shares: number[]; topBox: number; bottomBox: number;
+}
+export interface SurveyResult {
+  column: string; kind: "likert" | "binned" | "category"; levels: string[];
+  overall: SurveyGroup; groups: SurveyGroup[];
+}
+export interface StrategyOptions extends GroupOptions {
+  /** Columns whose traits suggest the strategy (numbers; categories describe). */
+  features: string[];
+}
+export interface StrategyRow {
+  group: string; size: number; share: number;
+  /** 主要需求 */ need: string; needZh: string;
+  /** 服务策略 */ strategy: string; strategyZh: string;
+  /** 预期效果 */ effect: string; effectZh: string;
+  basis: string[];
+}
+/** A strategy row as the user edited it, for export. */
+export interface EditedStrategyRow { group: string; size?: number; share?: number; need: string; strategy: string; effect: string }
 export interface KMeansOptions {
   k: number;
   /** Initial centroids in the matrix's units: k rows, or one flat k × dims array. One run. */
@@ -199,8 +268,166 @@ impl KMeansOptions {
     }
 }
 
+/// Take a typed-array property out of an options object (serde cannot read
+/// typed arrays); the rest is returned for serde.
+fn take_labels(opts: &JsValue) -> Result<(Option<Vec<u32>>, JsValue), JsValue> {
+    if opts.is_undefined() || opts.is_null() {
+        return Ok((None, JsValue::UNDEFINED));
+    }
+    if !opts.is_object() {
+        return Err(js_error(Error::param("options must be an object", "选项必须是对象")));
+    }
+    let copy = js_sys::Object::assign(&js_sys::Object::new(), opts.unchecked_ref());
+    let key = JsValue::from_str("segments");
+    let seg = js_sys::Reflect::get(&copy, &key).unwrap_or(JsValue::UNDEFINED);
+    let _ = js_sys::Reflect::delete_property(&copy, &key);
+    let labels = if seg.is_undefined() || seg.is_null() {
+        None
+    } else if let Some(a) = seg.dyn_ref::<js_sys::Uint32Array>() {
+        Some(a.to_vec())
+    } else {
+        return Err(js_error(Error::param(
+            "segments must be a Uint32Array (the labels from segment())",
+            "segments 必须是 Uint32Array（segment() 返回的 labels）",
+        )));
+    };
+    Ok((labels, copy.into()))
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+struct GroupOpts {
+    names: Vec<String>,
+    group_by: Option<String>,
+}
+
+fn groups_of(ds: &crate::engine::Dataset, labels: Option<Vec<u32>>, g: &GroupOpts) -> Result<Groups, JsValue> {
+    match (&g.group_by, labels) {
+        (Some(col), _) => Groups::from_column(ds, col),
+        (None, Some(l)) => Groups::from_labels(ds, &l, &g.names),
+        (None, None) => Err(Error::param(
+            "give segments (labels from segment()) or groupBy (a category column)",
+            "请提供 segments（segment() 的 labels）或 groupBy（类别列）",
+        )),
+    }
+    .map_err(js_error)
+}
+
 #[wasm_bindgen]
 impl Dataset {
+    /// Rule-based tiers (e.g. 管理层/技术层/基层 × 高频/低频): a label per row,
+    /// counts, the two-way matrix, and with `segments` a cross-tab tiers × segments.
+    ///
+    /// ```js
+    /// const t = ds.tier({ dimensions: [
+    ///   { column: "职位族", levels: [{ label: "管理层", values: ["管理层"] }, { label: "基层", otherwise: true }] },
+    ///   { column: "登录次数", levels: [{ label: "高频", minQuantile: 0.5 }, { label: "低频", otherwise: true }] }] },
+    ///   { segments: s.labels });
+    /// t.counts["管理层·高频"]; t.matrix; t.crossTab;
+    /// ```
+    #[wasm_bindgen(unchecked_return_type = "Tiering")]
+    pub fn tier(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "TierRules | string")] rules: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "TierOptions | undefined")] opts: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let text = match rules.as_string() {
+            Some(t) => t,
+            None if rules.is_object() => {
+                js_sys::JSON::stringify(&rules).ok().and_then(|t| t.as_string()).unwrap_or_default()
+            }
+            None => {
+                return Err(js_error(Error::param(
+                    "tier rules must be an object or JSON text",
+                    "分层规则必须是对象或 JSON 文本",
+                )))
+            }
+        };
+        let rules = TierRules::from_json(&text).map_err(js_error)?;
+        #[derive(serde::Deserialize, Default)]
+        #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+        struct Opts {
+            names: Vec<String>,
+        }
+        let (labels, rest) = take_labels(&opts)?;
+        let o: Opts = from_js(rest, "tier options")?;
+        let t =
+            segment::tier(&self.inner, &rules, labels.as_deref().map(|l| (l, o.names.as_slice()))).map_err(js_error)?;
+        let out = to_js(&t)?;
+        let obj: &js_sys::Object = out.unchecked_ref();
+        set(obj, "labels", super::string_array(&t.labels()));
+        set(obj, "codes", js_sys::Uint32Array::from(t.codes.as_slice()));
+        let counts = js_sys::Object::new();
+        for x in &t.tiers {
+            set(&counts, &x.label, x.count as f64);
+        }
+        set(obj, "counts", counts);
+        flatten_msgs(&out, 4);
+        Ok(out)
+    }
+
+    /// Mean and distribution of a Likert or satisfaction column per group.
+    ///
+    /// ```js
+    /// const r = ds.surveyBySegment({ column: "满意度", segments: s.labels, names });
+    /// r.groups[0].mean; r.groups[0].shares; r.levels;   // ["1", "2", "3", "4", "5"]
+    /// ```
+    #[wasm_bindgen(js_name = surveyBySegment, unchecked_return_type = "SurveyResult")]
+    pub fn survey_by_segment(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SurveyOptions")] opts: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        #[derive(serde::Deserialize)]
+        #[serde(rename_all = "camelCase", deny_unknown_fields)]
+        struct Opts {
+            column: String,
+            #[serde(default)]
+            names: Vec<String>,
+            #[serde(default)]
+            group_by: Option<String>,
+            #[serde(default)]
+            bins: Option<usize>,
+            #[serde(default)]
+            order: Option<Vec<String>>,
+        }
+        let (labels, rest) = take_labels(&opts)?;
+        let o: Opts = from_js_required(rest, "survey options")?;
+        let groups = groups_of(&self.inner, labels, &GroupOpts { names: o.names, group_by: o.group_by })?;
+        let sv =
+            segment::survey(&self.inner, &groups, &SurveyOptions { column: o.column, bins: o.bins, order: o.order })
+                .map_err(js_error)?;
+        to_js(&sv)
+    }
+
+    /// The strategy table per group: 主要需求 / 服务策略 / 预期效果 suggested from traits.
+    ///
+    /// ```js
+    /// const rows = ds.strategy({ features: ["登录次数", "满意度"], segments: s.labels, names });
+    /// rows[0].needZh; rows[0].strategyZh; rows[0].effectZh;
+    /// ```
+    #[wasm_bindgen(unchecked_return_type = "StrategyRow[]")]
+    pub fn strategy(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "StrategyOptions")] opts: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        #[derive(serde::Deserialize)]
+        #[serde(rename_all = "camelCase", deny_unknown_fields)]
+        struct Opts {
+            features: Vec<String>,
+            #[serde(default)]
+            names: Vec<String>,
+            #[serde(default)]
+            group_by: Option<String>,
+        }
+        let (labels, rest) = take_labels(&opts)?;
+        let o: Opts = from_js_required(rest, "strategy options")?;
+        let groups = groups_of(&self.inner, labels, &GroupOpts { names: o.names, group_by: o.group_by })?;
+        let rows = segment::strategy(&self.inner, &groups, &o.features).map_err(js_error)?;
+        let out = to_js(&rows)?;
+        flatten_msgs(&out, 3);
+        Ok(out)
+    }
+
     /// Segment the rows: k-means (Hamerly, k-means++ restarts) on scaled
     /// number features and one-hot category features, automatic k by the
     /// silhouette, profiles with zh + en labels, a 2-D projection.
@@ -277,6 +504,39 @@ impl Dataset {
         };
         self.inner.set_column(column, opts.replace).map_err(js_error)
     }
+}
+
+/// The strategy table (as edited) as CSV bytes: UTF-8 with a BOM so Excel
+/// shows Chinese; headers in Chinese (default) or English.
+///
+/// ```js
+/// const bytes = strategyCsv(rows.map((r) => ({ group: r.group, size: r.size, share: r.share,
+///   need: r.needZh, strategy: r.strategyZh, effect: r.effectZh })));
+/// ```
+#[wasm_bindgen(js_name = strategyCsv)]
+pub fn strategy_csv(
+    #[wasm_bindgen(unchecked_param_type = "EditedStrategyRow[]")] rows: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "{ lang?: \"zh\" | \"en\" } | undefined")] opts: JsValue,
+) -> Result<js_sys::Uint8Array, JsValue> {
+    #[derive(serde::Deserialize, Default)]
+    #[serde(default, deny_unknown_fields)]
+    struct Opts {
+        lang: Option<String>,
+    }
+    let rows: Vec<EditedRow> = from_js_required(rows, "strategy rows")?;
+    let o: Opts = from_js(opts, "export options")?;
+    let zh = match o.lang.as_deref() {
+        None | Some("zh") => true,
+        Some("en") => false,
+        Some(l) => {
+            return Err(js_error(Error::param(
+                format!("lang must be zh or en, got {l}"),
+                format!("lang 必须是 zh 或 en，实际为 {l}"),
+            )))
+        }
+    };
+    let bytes = segment::strategy::csv(&rows, zh).map_err(js_error)?;
+    Ok(js_sys::Uint8Array::from(bytes.as_slice()))
 }
 
 /// k-means on a plain row-major matrix (one wasm instance).
