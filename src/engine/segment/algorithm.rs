@@ -291,7 +291,7 @@ impl Shard {
     /// Forget labels, bounds and sums (a new run over the same rows).
     pub fn reset(&mut self) {
         self.labels.iter_mut().for_each(|l| *l = UNSET);
-        self.upper.iter_mut().for_each(|u| *u = f32::INFINITY);
+        self.upper.iter_mut().for_each(|u| *u = f64::INFINITY);
         self.lower.iter_mut().for_each(|l| *l = 0.0);
         self.sums.iter_mut().for_each(|s| *s = 0);
         self.counts.iter_mut().for_each(|c| *c = 0);

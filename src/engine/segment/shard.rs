@@ -106,8 +106,10 @@ pub struct Shard {
     pub(crate) scale: Vec<f32>,
     pub(crate) inertia_scale: f64,
     pub(crate) labels: Vec<u32>,
-    pub(crate) upper: Vec<f32>,
-    pub(crate) lower: Vec<f32>,
+    /// Hamerly bounds, relative to the drifts (`û`, `l̂`, see `hamerly`); `f64`
+    /// so that the relative form needs no directed rounding.
+    pub(crate) upper: Vec<f64>,
+    pub(crate) lower: Vec<f64>,
     pub(crate) sums: Vec<i64>,
     pub(crate) counts: Vec<u64>,
     /// Centroids of the last step (`k × dims`), empty before the first.
@@ -147,7 +149,7 @@ impl Shard {
             scale: spec.scales(),
             inertia_scale: pow2(spec.inertia_exponent),
             labels: vec![UNSET; n],
-            upper: vec![f32::INFINITY; n],
+            upper: vec![f64::INFINITY; n],
             lower: vec![0.0; n],
             sums: vec![0; k * spec.dims],
             counts: vec![0; k],
