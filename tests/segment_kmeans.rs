@@ -280,3 +280,48 @@ fn shards_give_the_single_instance_result() {
         assert_eq!(back, single.centroids());
     }
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Small matrices on an integer grid: many exact ties and duplicate rows.
+    fn grid() -> impl Strategy<Value = (usize, Vec<f64>, usize, u64)> {
+        (1usize..4, 6usize..60).prop_flat_map(|(dims, n)| {
+            (Just(dims), proptest::collection::vec(0i32..5, dims * n), 1usize..6, any::<u64>())
+                .prop_map(|(d, v, k, s)| (d, v.into_iter().map(f64::from).collect(), k, s))
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        #[test]
+        fn hamerly_equals_lloyd_and_rows_sit_with_their_nearest((dims, data, k, seed) in grid()) {
+            let p = KMeansParams::new(k).seed(seed).n_runs(2).tolerance(0.0);
+            let l = fit(&data, dims, &p.clone().algorithm(Algorithm::Lloyd));
+            let h = fit(&data, dims, &p.algorithm(Algorithm::Hamerly));
+            match (l, h) {
+                (Ok(l), Ok(h)) => {
+                    prop_assert_eq!(l.labels(), h.labels());
+                    prop_assert_eq!(l.centroids(), h.centroids());
+                    prop_assert_eq!(l.inertia().to_bits(), h.inertia().to_bits());
+                    prop_assert!(h.centroids().iter().all(|c| c.is_finite()));
+                    let c = h.centroids();
+                    for (x, &lab) in data.chunks(dims).zip(h.labels()) {
+                        let own = d2(x, &c[lab as usize * dims..(lab as usize + 1) * dims]);
+                        for j in 0..k {
+                            prop_assert!(own <= d2(x, &c[j * dims..(j + 1) * dims]) + 1e-9);
+                        }
+                    }
+                }
+                (Err(a), Err(b)) => {
+                    // Fewer distinct rows than k: the same clear error from both.
+                    prop_assert_eq!(a.to_string(), b.to_string());
+                    prop_assert!(a.to_string().contains("distinct row"));
+                }
+                (a, b) => prop_assert!(false, "one failed: {:?} / {:?}", a.err(), b.err()),
+            }
+        }
+    }
+}
