@@ -281,6 +281,8 @@ fn shards_give_the_single_instance_result() {
     }
 }
 
+// proptest is a native-only dev-dependency.
+#[cfg(not(target_arch = "wasm32"))]
 mod properties {
     use super::*;
     use proptest::prelude::*;
