@@ -905,6 +905,29 @@ impl Dataset {
         Ok(())
     }
 
+    /// Add a column, or — when `replace` — put it in place of the column with
+    /// the same name (e.g. segment labels attached again after a re-run).
+    ///
+    /// # Errors
+    /// `ParamError` when its length differs, or its name is taken and `replace` is false.
+    pub fn set_column(&mut self, column: Column, replace: bool) -> Result<()> {
+        match self.column_index(&column.name) {
+            Some(i) if replace => {
+                if column.len() != self.rows {
+                    return Err(Error::param(
+                        format!("column \"{}\" has {} values, expected {}", column.name, column.len(), self.rows),
+                        format!("列“{}”有 {} 个值，应为 {} 个", column.name, column.len(), self.rows),
+                    ));
+                }
+                if let Some(slot) = self.columns.get_mut(i) {
+                    *slot = column;
+                }
+                Ok(())
+            }
+            _ => self.add_column(column),
+        }
+    }
+
     pub fn summary(&self) -> Vec<ColumnSummary> {
         self.columns
             .iter()
@@ -976,6 +999,19 @@ mod tests {
         assert_eq!(d.columns()[0].role, None);
         assert!(d.set_role("nope", None).is_err());
         assert_eq!(Role::parse("managerId"), Some(Role::ManagerId));
+    }
+
+    #[test]
+    fn set_column_adds_or_replaces() {
+        let mut d = small();
+        let labels =
+            |v: [&str; 3]| Column::strings("segment", Interned::from_strings(v.map(Some)), ColumnKind::Category);
+        d.set_column(labels(["S1", "S2", "S1"]), false).unwrap();
+        assert!(d.set_column(labels(["S1", "S1", "S1"]), false).is_err());
+        d.set_column(labels(["S2", "S2", "S1"]), true).unwrap();
+        assert_eq!(d.column("segment").unwrap().display(0).as_deref(), Some("S2"));
+        assert_eq!(d.columns().len(), 4);
+        assert!(d.set_column(Column::number("segment", vec![1.0]), true).is_err());
     }
 
     #[test]

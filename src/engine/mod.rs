@@ -16,6 +16,7 @@ pub mod org;
 pub mod roles;
 pub mod sample;
 pub mod score;
+pub mod segment;
 pub mod trend;
 pub mod weights;
 

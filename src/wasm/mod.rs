@@ -12,6 +12,7 @@
 mod export;
 mod ingest;
 mod score;
+mod segment;
 mod trend;
 
 pub use ingest::DatasetLoader;
