@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use hrlens::engine::org::{org_tree, OrgOptions};
 use hrlens::engine::sample::{sample, SampleOptions};
 use hrlens::engine::score::{calibrate, score, template, CalibrationOptions, ScoreOptions, WhatIf};
+use hrlens::engine::segment::{segment, tier, KChoice, SegmentOptions, TierRules};
 use hrlens::engine::trend::{alerts, trend, AlertRule, TrendOptions};
 use hrlens::engine::weights::{critic, entropy};
 
@@ -75,6 +76,21 @@ pub fn digests() -> Vec<(&'static str, u64)> {
     ];
     out.push(("alerts", fnv(&alerts(&ds, &rules).unwrap())));
     out.push(("orgTree", fnv(&org_tree(&ds, &OrgOptions::default()).unwrap())));
+
+    let features = ["登录次数", "考勤模块", "薪酬模块", "满意度", "职位族"].map(str::to_owned).to_vec();
+    let seg =
+        segment(&ds, &SegmentOptions { features: features.clone(), k: KChoice::Fixed(4), ..SegmentOptions::default() })
+            .unwrap();
+    out.push(("segment k=4", fnv(&(&seg.labels, &seg.centroids, seg.inertia, &seg.projection, &seg))));
+    let auto = segment(&ds, &SegmentOptions { features, k_max: 5, ..SegmentOptions::default() }).unwrap();
+    out.push(("segment auto k", fnv(&(&auto.labels, &auto))));
+    let rules = TierRules::from_json(
+        r#"{"dimensions":[{"column":"职位族","levels":[{"label":"管理层","values":["管理层","客服经理"]},{"label":"基层","otherwise":true}]},
+            {"column":"登录次数","levels":[{"label":"高频","minQuantile":0.5},{"label":"低频","otherwise":true}]}]}"#,
+    )
+    .unwrap();
+    let names: Vec<String> = (0..seg.k).map(|i| i.to_string()).collect();
+    out.push(("tier", fnv(&tier(&ds, &rules, Some((&seg.labels, &names))).unwrap())));
     out
 }
 
