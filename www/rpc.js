@@ -1,11 +1,49 @@
 // The page's side of the worker protocol (see worker.js): promises for replies.
+//
+//   const hr = connect();
+//   const info = await hr.sample({});                 // { handle, rowCount, columns, … }
+//   await hr.call(info.handle, "score", "cs-manager-monthly", { period: "2024-12" });
+//   hr.call(h, "join", hr.ref(other.handle), {})      // pass another handle as an argument
+//   hr.onNet((entries) => …)                          // the worker's resource loads
+//   hr.load(file, opts, (progress) => …)              // progress of long loads, when the worker sends it
+
+// Under `require-trusted-types-for 'script'` a Worker URL must be a
+// TrustedScriptURL. This policy passes only URLs of this page's own origin.
+let policy = null;
+function scriptURL(url) {
+  const href = new URL(url, location.href);
+  if (href.origin !== location.origin && href.protocol !== "file:") throw new Error(`refusing worker from ${href.origin}`);
+  if (!policy && globalThis.trustedTypes?.createPolicy) {
+    try {
+      policy = globalThis.trustedTypes.createPolicy("hrlens", {
+        createScriptURL: (u) => {
+          const x = new URL(u, location.href);
+          return x.origin === location.origin || x.protocol === "file:" ? x.href : null;
+        },
+      });
+    } catch {
+      policy = false; // a host page's CSP does not allow our policy name; plain URLs then
+    }
+  }
+  return policy ? policy.createScriptURL(href.href) : href.href;
+}
+
 export function connect(url = new URL("./worker.js", import.meta.url)) {
-  const worker = new Worker(url, { type: "module" });
+  const worker = new Worker(scriptURL(url), { type: "module" });
   const pending = new Map();
+  const netListeners = new Set();
   let next = 1;
   worker.onmessage = ({ data }) => {
+    if (data.net) {
+      for (const fn of netListeners) fn(data.net);
+      return;
+    }
     const p = pending.get(data.id);
     if (!p) return;
+    if (data.progress) {
+      p.onProgress?.(data.progress);
+      return;
+    }
     pending.delete(data.id);
     if (data.error) p.reject(Object.assign(new Error(data.error.message), data.error));
     else p.resolve(data.result);
@@ -15,17 +53,29 @@ export function connect(url = new URL("./worker.js", import.meta.url)) {
     for (const p of pending.values()) p.reject(err);
     pending.clear();
   };
-  const send = (op, ...args) =>
+  const send = (op, args, onProgress) =>
     new Promise((resolve, reject) => {
       const id = next++;
-      pending.set(id, { resolve, reject });
+      pending.set(id, { resolve, reject, onProgress });
       worker.postMessage({ id, op, args });
     });
   return {
-    sample: (opts) => send("sample", opts),
-    load: (file, opts) => send("load", file, opts),
-    call: (handle, method, ...args) => send("call", handle, method, ...args),
-    module: (fn, ...args) => send("module", fn, ...args),
-    free: (handle) => send("free", handle),
+    sample: (opts) => send("sample", [opts]),
+    load: (file, opts, onProgress) => send("load", [file, opts], onProgress),
+    describe: (handle) => send("describe", [handle]),
+    call: (handle, method, ...args) => send("call", [handle, method, ...args]),
+    module: (fn, ...args) => send("module", [fn, ...args]),
+    free: (handle) => send("free", [handle]),
+    ref: (handle) => ({ $handle: handle }),
+    onNet(fn) {
+      netListeners.add(fn);
+      return () => netListeners.delete(fn);
+    },
+    terminate() {
+      worker.terminate();
+      const err = Object.assign(new Error("closed"), { name: "WorkerError" });
+      for (const p of pending.values()) p.reject(err);
+      pending.clear();
+    },
   };
 }

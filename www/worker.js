@@ -1,9 +1,30 @@
 // The worker owns the wasm instance and every dataset handle. It is the only
 // module that imports pkg/. The page talks to it with small messages:
-//   { id, op: "sample" | "load" | "call" | "module" | "free", args: [...] }
-// and gets back { id, result } or { id, error: { name, message, messageZh, ... } }.
+//   { id, op: "sample" | "load" | "describe" | "call" | "module" | "free", args: [...] }
+// and gets back { id, result } or { id, error: { name, message, messageZh, ... } };
+// long work may also send { id, progress: { bytes, total, rows, rowsPerSec } } first.
 // Bulk numbers come back as typed arrays whose buffers are transferred.
+//
+// Handles: a wasm object in a result (at the top or inside a plain result
+// object, e.g. join's `dataset`) is kept here and replaced by `{ $handle: n }`
+// (a bare number at the top level, for `call`'s old shape); an argument
+// `{ $handle: n }` is replaced by the object, so `call(a, "join", { $handle: b })` works.
+//
+// The network meter: this worker's own resource loads (the wasm module, any
+// fetch) are reported to the page as { net: [{ name, start }] } so the page's
+// "network requests since load" counter sees the worker's requests too.
 import init, * as hrlens from "../pkg/hrlens.js";
+
+if (typeof PerformanceObserver === "function") {
+  try {
+    new PerformanceObserver((list) => {
+      const net = list.getEntries().map((e) => ({ name: e.name, start: performance.timeOrigin + e.startTime }));
+      if (net.length) self.postMessage({ net });
+    }).observe({ type: "resource", buffered: true });
+  } catch {
+    // Resource timing unavailable in this worker: the page says so.
+  }
+}
 
 const ready = init();
 const handles = new Map();
@@ -19,8 +40,19 @@ function isWasmObject(v) {
   return v !== null && typeof v === "object" && typeof v.free === "function" && "__wbg_ptr" in v;
 }
 
+/** What the page needs to show a dataset, plus which optional methods this build has. */
 function describe(ds) {
-  return { rowCount: ds.rowCount, columns: ds.columns(), warnings: ds.warnings(), source: ds.source() };
+  const proto = Object.getPrototypeOf(ds);
+  return {
+    rowCount: ds.rowCount,
+    columns: ds.columns(),
+    warnings: ds.warnings(),
+    source: ds.source(),
+    caps: {
+      methods: Object.getOwnPropertyNames(proto).filter((m) => !m.startsWith("_") && m !== "constructor"),
+      functions: Object.keys(hrlens).filter((k) => typeof hrlens[k] === "function"),
+    },
+  };
 }
 
 // Buffers of typed arrays in a result (the facade returns copies, so they may move).
@@ -39,6 +71,25 @@ function lookup(h) {
   return obj;
 }
 
+function resolveArgs(v, depth = 0) {
+  if (v && typeof v === "object" && !ArrayBuffer.isView(v) && depth < 4) {
+    if (typeof v.$handle === "number" && Object.keys(v).length === 1) return lookup(v.$handle);
+    if (Array.isArray(v)) return v.map((x) => resolveArgs(x, depth + 1));
+    if (Object.getPrototypeOf(v) === Object.prototype) {
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolveArgs(x, depth + 1)]));
+    }
+  }
+  return v;
+}
+
+function keepResult(result) {
+  if (isWasmObject(result)) return { handle: keep(result) };
+  if (result && typeof result === "object" && !Array.isArray(result) && !ArrayBuffer.isView(result)) {
+    for (const [k, v] of Object.entries(result)) if (isWasmObject(v)) result[k] = { $handle: keep(v) };
+  }
+  return result;
+}
+
 async function run(op, args) {
   await ready;
   switch (op) {
@@ -52,6 +103,8 @@ async function run(op, args) {
       const ds = hrlens.Dataset.load(bytes, { filename: file.name, ...opts });
       return { handle: keep(ds), ...describe(ds) };
     }
+    case "describe":
+      return { handle: args[0], ...describe(lookup(args[0])) };
     case "call": {
       const [h, method, ...rest] = args;
       const obj = lookup(h);
@@ -59,16 +112,15 @@ async function run(op, args) {
         throw Object.assign(new Error(`no method ${method}`), { name: "ParamError" });
       }
       const m = obj[method];
-      const result = typeof m === "function" ? m.apply(obj, rest) : m;
-      return isWasmObject(result) ? { handle: keep(result) } : result;
+      const result = typeof m === "function" ? m.apply(obj, resolveArgs(rest)) : m;
+      return keepResult(result);
     }
     case "module": {
       const [fn, ...rest] = args;
       if (fn === "default" || fn.startsWith("init") || typeof hrlens[fn] !== "function") {
         throw Object.assign(new Error(`no function ${fn}`), { name: "ParamError" });
       }
-      const result = hrlens[fn](...rest);
-      return isWasmObject(result) ? { handle: keep(result) } : result;
+      return keepResult(hrlens[fn](...resolveArgs(rest)));
     }
     case "free": {
       const obj = handles.get(args[0]);

@@ -1,0 +1,326 @@
+// Data panel (数据): where the data came from, its columns with kind and role
+// (editable), the cleaning applied, the validation report, a distribution
+// chart, and a second file joined with the discrepancies between the two.
+import { h, fill, select, setOptions } from "../ui/dom.js";
+import { createTable } from "../ui/table.js";
+import { createChart } from "../ui/chart.js";
+import { stateBox, errorText } from "../ui/states.js";
+import { help } from "../ui/tooltip.js";
+import { fmt } from "../ui/format.js";
+import { card, numericColumns, hasMethod, msg } from "./common.js";
+
+const ROLES = ["employeeId", "name", "department", "managerId", "period", "jobLevel"];
+const SHOWN_ISSUES = 100;
+
+export function createDataPanel(ctx) {
+  const { t } = ctx;
+  let info = null;
+  let chartColumn = null;
+  let second = null; // the second file: { handle, rowCount, columns, label }
+  let joined = null; // join result
+  let issues = [];
+
+  // ---- source and cleaning ----
+  const source = h("p", { id: "source", class: "source-line" });
+  const cleaning = h("ul", { class: "cleaning", id: "cleaning" });
+  const sourceCard = card(ctx, { titleKey: "sourceTitle", tip: "source" }, source, h("h4", { i18n: "cleaningTitle", text: t("cleaningTitle") }), cleaning);
+
+  // ---- columns ----
+  let cols = [];
+  const roleSelect = (i) => {
+    const c = cols[i];
+    const s = select(
+      { class: "role-select", aria: { label: t("roleFor", c.name) }, dataset: { column: c.name } },
+      [{ value: "", label: "—" }, ...ROLES.map((r) => ({ value: r, label: t("roles")[r] }))],
+      c.role ?? "",
+    );
+    s.addEventListener("change", () => setRole(c.name, s.value || null));
+    return s;
+  };
+  const columnsTable = createTable(ctx, {
+    id: "columns",
+    labelKey: "columnsTitle",
+    exportName: "columns",
+    rowHeight: 36,
+    columns: [
+      { key: "name", labelKey: "colName", width: "minmax(8rem, 1.4fr)", value: (i) => cols[i].name },
+      { key: "kind", labelKey: "colKind", width: "6rem", value: (i) => t("kinds")[cols[i].kind] ?? cols[i].kind },
+      { key: "role", labelKey: "colRole", tipKey: "role", width: "9rem", value: (i) => (cols[i].role ? t("roles")[cols[i].role] : ""), render: roleSelect, sortValue: (i) => cols[i].role ?? "~" },
+      { key: "missing", labelKey: "colMissing", num: true, width: "6rem", value: (i) => cols[i].missing },
+      { key: "distinct", labelKey: "colDistinct", num: true, width: "6rem", value: (i) => cols[i].distinct },
+      { key: "notes", labelKey: "colNotes", width: "minmax(6rem, 1fr)", value: (i) => columnNotes(cols[i]) },
+    ],
+  });
+  const columnsCard = card(ctx, { titleKey: "columnsTitle", tip: "columns" }, columnsTable.el);
+
+  function columnNotes(c) {
+    const notes = [];
+    if (c.percent) notes.push(t("notePercent"));
+    for (const x of c.cleaning ?? []) notes.push(typeof x === "string" ? x : msg(ctx, x) || x.action || "");
+    if (c.format) notes.push(String(c.format));
+    return notes.filter(Boolean).join("；");
+  }
+
+  // ---- distribution ----
+  const chartSelect = h("select", { id: "chart-column", aria: { label: t("chartColumn") } });
+  const chart = createChart(ctx, { name: "distribution", labelKey: "chartTitle" });
+  chart.box.id = "chart";
+  const chartStats = h("p", { id: "chart-stats", class: "muted" });
+  chartSelect.addEventListener("change", () => {
+    chartColumn = chartSelect.value;
+    drawChart().catch((e) => ctx.notify(e, "error"));
+  });
+  const chartCard = card(
+    ctx,
+    { titleKey: "chartTitle", tip: "histogram", actions: [h("label", { class: "inline" }, h("span", { i18n: "chartColumn", text: t("chartColumn") }), chartSelect)] },
+    chart.el,
+    chartStats,
+  );
+
+  // ---- validation report ----
+  const issueSummary = h("p", { id: "issue-summary", class: "issue-summary" });
+  const copyButton = h("button", { type: "button", class: "small", id: "copy-issues", i18n: "copyIssues", text: t("copyIssues"), tip: "copyIssues" });
+  const issueList = h("ol", { id: "warnings", class: "warnings" });
+  copyButton.addEventListener("click", copyIssues);
+  const reportCard = card(ctx, { titleKey: "warningsTitle", tip: "validation", actions: [copyButton] }, issueSummary, issueList);
+
+  // ---- join ----
+  const joinFile = h("input", { type: "file", id: "join-file", accept: ".csv,.tsv,.txt,.xlsx,.json", hidden: true });
+  const joinPick = h("label", { class: "button", htmlFor: "join-file", tip: "joinFile" }, h("span", { i18n: "joinAdd", text: t("joinAdd") }));
+  const joinOn = h("select", { id: "join-on", aria: { label: t("joinOn") } });
+  const joinRun = h("button", { type: "button", class: "primary", id: "join-run", i18n: "joinRun", text: t("joinRun"), disabled: true });
+  const joinUse = h("button", { type: "button", id: "join-use", i18n: "joinUse", text: t("joinUse"), hidden: true });
+  const joinInfo = h("p", { id: "join-info", class: "muted" });
+  const joinState = stateBox(ctx);
+  let disc = [];
+  const discTable = createTable(ctx, {
+    id: "discrepancies",
+    labelKey: "discTitle",
+    exportName: "discrepancies",
+    columns: [
+      { key: "id", labelKey: "colId", width: "8rem", value: (i) => disc[i].id },
+      { key: "column", labelKey: "colName", width: "minmax(8rem, 1fr)", value: (i) => disc[i].column },
+      { key: "left", labelKey: "colLeft", width: "minmax(6rem, 1fr)", value: (i) => disc[i].left },
+      { key: "right", labelKey: "colRight", width: "minmax(6rem, 1fr)", value: (i) => disc[i].right },
+    ],
+    emptyKey: "noDiscrepancies",
+  });
+  discTable.el.hidden = true;
+  joinFile.addEventListener("change", (e) => addSecond(e.target.files?.[0]));
+  joinRun.addEventListener("click", runJoin);
+  joinUse.addEventListener("click", () => {
+    if (joined?.dataset?.$handle) ctx.useHandle(joined.dataset.$handle, t("joinedLabel", ctx.store.get().dataset?.label ?? t("sampleLabel"), second?.label ?? ""));
+  });
+  const joinCard = card(
+    ctx,
+    { titleKey: "joinTitle", tip: "join", id: "join-card" },
+    h("div", { class: "row wrap" }, joinPick, joinFile, h("label", { class: "inline" }, h("span", { i18n: "joinOn", text: t("joinOn") }), joinOn, help(ctx, "joinOn")), joinRun, joinUse),
+    joinInfo,
+    joinState.el,
+    discTable.el,
+  );
+
+  const state = stateBox(ctx);
+  const el = h("div", { class: "panel-grid data-grid" }, state.el, sourceCard, chartCard, columnsCard, reportCard, joinCard);
+
+  // ---- behaviour ----
+  async function setRole(column, role) {
+    const ds = ctx.store.get().dataset;
+    try {
+      await ctx.hr.call(ds.handle, "setRole", column, role);
+      ctx.useHandle(ds.handle, ds.label, { keepSelection: true });
+    } catch (e) {
+      ctx.notify(e, "error");
+      renderColumns();
+    }
+  }
+
+  function renderSource() {
+    const s = info.source ?? {};
+    const parts = [
+      `${t("format")}: ${s.format ?? "?"}`,
+      s.encoding && `${t("encoding")}: ${s.encoding}`,
+      s.delimiter && `${t("delimiter")}: ${s.delimiter === "\t" ? "Tab" : s.delimiter}`,
+      s.sheet && `${t("sheet")}: ${s.sheet}`,
+      s.headerRow && `${t("headerRow")}: ${s.headerRow}`,
+      `${t("rows")}: ${fmt(info.rowCount, ctx.i18n.lang(), 0)}`,
+      `${t("columnsCount")}: ${info.columns.length}`,
+    ];
+    source.textContent = parts.filter(Boolean).join(" · ");
+    const items = [];
+    for (const c of s.cleaning ?? []) items.push(typeof c === "string" ? c : msg(ctx, c) || [c.column, c.action, c.count].filter((x) => x !== undefined).join(" · "));
+    for (const c of s.skipped ?? []) items.push(typeof c === "string" ? c : msg(ctx, c));
+    for (const c of info.columns) for (const x of c.cleaning ?? []) items.push(`${c.name}: ${typeof x === "string" ? x : msg(ctx, x) || x.action}`);
+    if (s.format !== "sample") for (const c of info.columns) if (c.percent) items.push(t("cleanPercent", c.name));
+    const fromWarnings = (info.warnings ?? []).filter((w) => w.kind === "cleaning");
+    for (const w of fromWarnings) items.push(msg(ctx, w));
+    fill(cleaning, items.length ? items.map((x) => h("li", { text: x })) : h("li", { class: "muted", text: t(s.format === "sample" ? "cleanSample" : "cleanNone") }));
+  }
+
+  function renderColumns() {
+    cols = info.columns;
+    columnsTable.setData(cols.length);
+  }
+
+  function renderIssues() {
+    issues = info.warnings ?? [];
+    const byColumn = new Map();
+    for (const w of issues) {
+      const k = w.column ?? t("noColumn");
+      byColumn.set(k, (byColumn.get(k) ?? 0) + 1);
+    }
+    const top = [...byColumn.entries()].sort((a, b) => b[1] - a[1]).slice(0, 6);
+    issueSummary.textContent = issues.length
+      ? t("issueSummary", issues.length, Math.min(SHOWN_ISSUES, issues.length), top.map(([c, n]) => `${c} ${n}`).join("，"))
+      : "";
+    copyButton.disabled = issues.length === 0;
+    fill(
+      issueList,
+      issues.length === 0
+        ? h("li", { class: "ok", text: t("noWarnings") })
+        : issues.slice(0, SHOWN_ISSUES).map((w) =>
+            h(
+              "li",
+              {},
+              w.row ? h("span", { class: "where", text: t("warningRow", w.row) }) : null,
+              w.column ? h("span", { class: "where col", text: w.column }) : null,
+              h("span", { class: "what", text: msg(ctx, w) }),
+            ),
+          ),
+    );
+  }
+
+  function issuesText() {
+    return [t("issueHeader"), ...issues.slice(0, SHOWN_ISSUES).map((w) => [w.row ?? "", w.column ?? "", msg(ctx, w)].join("\t"))].join("\n");
+  }
+
+  async function copyIssues() {
+    const text = issuesText();
+    try {
+      await navigator.clipboard.writeText(text);
+      ctx.notify(t("copied", Math.min(SHOWN_ISSUES, issues.length)), "info");
+    } catch {
+      // No clipboard permission: select the list so the user can press Ctrl+C.
+      const range = document.createRange();
+      range.selectNodeContents(issueList);
+      const sel = getSelection();
+      sel.removeAllRanges();
+      sel.addRange(range);
+      ctx.notify(t("copyManual"), "info");
+    }
+  }
+
+  function renderChartSelect() {
+    const numeric = numericColumns(info);
+    const preferred = [chartColumn, "客户满意度"].find((n) => numeric.includes(n));
+    chartColumn = preferred ?? numeric[0] ?? null;
+    setOptions(chartSelect, numeric.map((n) => ({ value: n })), chartColumn);
+  }
+
+  async function drawChart() {
+    const ds = ctx.store.get().dataset;
+    chart.box.dataset.ready = "false";
+    if (!chartColumn) {
+      chart.clear();
+      chartStats.textContent = t("noNumeric");
+      return;
+    }
+    const column = chartColumn;
+    const [hist, stats] = await Promise.all([ctx.hr.call(ds.handle, "histogram", column, 20), ctx.hr.call(ds.handle, "stats", column)]);
+    if (column !== chartColumn) return;
+    const lang = ctx.i18n.lang();
+    const labels = hist.counts.map((_, i) => edge(hist.edges[i]));
+    chart.set({
+      grid: { left: 56, right: 16, top: 28, bottom: 44 },
+      tooltip: { trigger: "axis" },
+      xAxis: { type: "category", data: labels, name: column, nameLocation: "middle", nameGap: 28 },
+      yAxis: { type: "value", name: t("count") },
+      series: [{ type: "bar", data: hist.counts, itemStyle: { color: "#2f6fde" }, barCategoryGap: "8%" }],
+    });
+    chart.describe(t("chartAria", column));
+    chartStats.textContent = t("stats", stats, lang);
+    chart.box.dataset.column = column;
+  }
+
+  // ---- join ----
+  async function addSecond(file) {
+    if (!file) return;
+    joinFile.value = "";
+    joinState.loading("loadingSecond");
+    try {
+      if (second) ctx.hr.free(second.handle);
+      const r = await ctx.hr.load(file, {});
+      second = { ...r, label: file.name };
+      joinState.clear();
+      const mine = new Set(info.columns.map((c) => c.name));
+      const common = second.columns.map((c) => c.name).filter((n) => mine.has(n));
+      setOptions(joinOn, [{ value: "", label: t("joinAuto") }, ...common.map((n) => ({ value: n }))], "");
+      joinRun.disabled = false;
+      joinInfo.textContent = t("secondLoaded", file.name, second.rowCount, second.columns.length, common.length);
+      if (!hasMethod(info, "join")) {
+        joinRun.disabled = true;
+        joinState.unavailable("joinUnavailable");
+      }
+    } catch (e) {
+      joinState.error(e);
+    }
+  }
+
+  async function runJoin() {
+    const ds = ctx.store.get().dataset;
+    if (!second) return;
+    joinState.loading("joining");
+    try {
+      const opts = joinOn.value ? { on: joinOn.value } : {};
+      joined = await ctx.hr.call(ds.handle, "join", ctx.hr.ref(second.handle), opts);
+      joinState.clear();
+      disc = joined.discrepancies ?? [];
+      discTable.el.hidden = false;
+      discTable.setData(disc.length);
+      const left = joined.leftOnly ?? joined.onlyLeft ?? [];
+      const right = joined.rightOnly ?? joined.onlyRight ?? [];
+      joinInfo.textContent = t("joinResult", disc.length, Array.isArray(left) ? left.length : left, Array.isArray(right) ? right.length : right, joined.matched);
+      joinUse.hidden = !joined.dataset?.$handle;
+      ctx.emit("join", { discrepancies: disc, leftOnly: left, rightOnly: right });
+    } catch (e) {
+      joinState.error(e);
+    }
+  }
+
+  function edge(x) {
+    return Math.abs(x) >= 100 ? Math.round(x).toString() : Number(x.toPrecision(3)).toString();
+  }
+
+  return {
+    key: "data",
+    el,
+    async refresh() {
+      info = ctx.store.get().dataset;
+      if (!info) {
+        state.empty("noData");
+        return;
+      }
+      state.clear();
+      renderSource();
+      renderColumns();
+      renderIssues();
+      renderChartSelect();
+      if (!hasMethod(info, "join")) joinInfo.textContent = t("joinUnavailable");
+      else if (!second) joinInfo.textContent = t("joinHint");
+      await drawChart();
+    },
+    onLang() {
+      if (!info) return;
+      renderSource();
+      columnsTable.rerender();
+      renderIssues();
+      discTable.rerender();
+      drawChart().catch(() => {});
+    },
+    settings: () => ({ chartColumn }),
+    restore(s) {
+      if (s?.chartColumn) chartColumn = s.chartColumn;
+    },
+    errorText: (e) => errorText(ctx, e),
+  };
+}

@@ -1,0 +1,397 @@
+// Segments panel (分群): pick features, k automatic or by hand, run k-means
+// in the engine (ds.segment), then see the 2-D map coloured by segment, why
+// that k (the k-scan), a profile card per segment in words, rule-based tiers
+// and their cross-tab with the segments, an editable strategy table, and the
+// members of a segment (following the shared selection of org node and month).
+// Built against the contract in DESIGN.md; when this build has no
+// ds.segment / ds.tier the panel says so instead.
+import { h, fill, setOptions } from "../ui/dom.js";
+import { createTable } from "../ui/table.js";
+import { createChart, PALETTE } from "../ui/chart.js";
+import { stateBox } from "../ui/states.js";
+import { help, labelled } from "../ui/tooltip.js";
+import { fmt, share, signed } from "../ui/format.js";
+import { tableExportMenu } from "../ui/menu.js";
+import { card, numericColumns, roleColumn, hasMethod, label as labelOf, msg } from "./common.js";
+
+const SAMPLE_FEATURES = ["登录次数", "考勤模块", "薪酬模块", "培训模块", "绩效模块", "满意度"];
+// A starting point for the tier rules of the sample data (the seed's matrix:
+// job attribute → 管理层/技术层/基层, usage → 高频/低频); the engine validates it.
+const SAMPLE_TIERS = {
+  rules: [
+    { name: "岗位层级", column: "职位族", values: { 管理层: ["管理层"], 技术层: ["技术支持"], 基层: ["客服经理", "客服专员"] } },
+    { name: "使用频率", column: "登录次数", thresholds: [{ label: "高频", min: 12 }, { label: "低频", min: 0 }] },
+  ],
+};
+
+export function createSegmentsPanel(ctx) {
+  const { t } = ctx;
+  const L = () => ctx.i18n.lang();
+  let info = null;
+  let result = null;
+  let tiers = null;
+  let chosen = new Set();
+  let members = [];
+  let memberCols = [];
+  let memberSeg = -1;
+  let strategy = []; // [{ needs, strategy, effect }] per segment, user-editable
+
+  const unavailable = stateBox(ctx, "big");
+
+  // ---- controls ----
+  const features = h("fieldset", { class: "features", id: "seg-features" }, h("legend", { i18n: "segFeatures", text: t("segFeatures") }));
+  const kMode = h("select", { id: "seg-kmode", aria: { label: t("segK") } });
+  const kInput = h("input", { type: "number", id: "seg-k", min: 2, max: 30, value: "4", class: "num-input", aria: { label: t("segKManual") } });
+  const kMax = h("input", { type: "number", id: "seg-kmax", min: 3, max: 30, value: "8", class: "num-input", aria: { label: t("segKMax") } });
+  const scaling = h("select", { id: "seg-scaling", aria: { label: t("segScaling") } });
+  const seed = h("input", { type: "number", id: "seg-seed", value: "42", class: "num-input", aria: { label: t("segSeed") } });
+  const run = h("button", { type: "button", class: "primary", id: "seg-run", i18n: "segRun", text: t("segRun") });
+  const state = stateBox(ctx);
+  const quality = h("p", { class: "quality", id: "seg-quality" });
+  const controlsCard = card(
+    ctx,
+    { titleKey: "segSetup", tip: "kmeans", id: "seg-setup", cls: "span-2" },
+    features,
+    h(
+      "div",
+      { class: "row wrap" },
+      labelled(ctx, "segK", "kAuto", kMode),
+      labelled(ctx, "segKManual", "kManual", kInput),
+      labelled(ctx, "segKMax", "kMax", kMax),
+      labelled(ctx, "segScaling", "scaling", scaling),
+      labelled(ctx, "segSeed", "seed", seed),
+      run,
+    ),
+    state.el,
+    quality,
+  );
+  kMode.addEventListener("change", () => (kInput.disabled = kMode.value === "auto"));
+  run.addEventListener("click", () => runSegment().catch((e) => state.error(e)));
+
+  // ---- map and k-scan ----
+  const map = createChart(ctx, { name: "segment-map", labelKey: "segMap", cls: "tall" });
+  map.box.id = "seg-map";
+  const mapCard = card(ctx, { titleKey: "segMap", tip: "projection", id: "seg-map-card" }, map.el);
+  const scan = createChart(ctx, { name: "k-scan", labelKey: "kScan" });
+  const scanCard = card(ctx, { titleKey: "kScan", tip: "kscan", id: "seg-scan-card" }, scan.el, h("p", { class: "muted", id: "kscan-note" }));
+  map.on("click", (p) => {
+    if (typeof p.seriesIndex === "number") showMembers(p.seriesIndex);
+  });
+
+  // ---- profiles ----
+  const profiles = h("div", { class: "profiles", id: "seg-profiles" });
+  const profilesCard = card(ctx, { titleKey: "segProfiles", tip: "profiles", id: "seg-profiles-card", cls: "span-2" }, profiles);
+
+  // ---- tiers ----
+  const tierRules = h("textarea", { id: "tier-rules", class: "code", rows: 7, spellcheck: false, aria: { label: t("tierRules") } });
+  const tierRun = h("button", { type: "button", id: "tier-run", i18n: "tierRun", text: t("tierRun") });
+  const tierState = stateBox(ctx);
+  const tierOut = h("div", { id: "tier-out" });
+  const tierCard = card(ctx, { titleKey: "tierTitle", tip: "tiers", id: "tier-card" }, labelled(ctx, "tierRules", "tierRules", tierRules), tierRun, tierState.el, tierOut);
+  tierRun.addEventListener("click", () => runTiers().catch((e) => tierState.error(e)));
+
+  // ---- strategy ----
+  const strategyBody = h("tbody", {});
+  const strategyTable = h(
+    "table",
+    { class: "mini strategy", id: "strategy" },
+    h("thead", {}, h("tr", {}, ...["colSegment", "colSize", "colNeeds", "colStrategy", "colExpected"].map((k) => h("th", { text: t(k), dataset: { i18n: k } })))),
+    strategyBody,
+  );
+  const strategyCard = card(
+    ctx,
+    {
+      titleKey: "strategyTitle",
+      tip: "strategy",
+      id: "strategy-card",
+      cls: "span-2",
+      actions: [tableExportMenu(ctx, "strategy", () => strategyExport())],
+    },
+    strategyTable,
+  );
+
+  // ---- members ----
+  const memberTitle = h("p", { class: "muted", id: "members-note" });
+  const memberWrap = h("div", {});
+  const membersCard = card(ctx, { titleKey: "segMembers", tip: "members", id: "seg-members-card", cls: "span-2" }, memberTitle, memberWrap);
+
+  const body = h("div", { class: "panel-grid segments-grid" }, controlsCard, mapCard, scanCard, profilesCard, tierCard, strategyCard, membersCard);
+  const el = h("div", { class: "segments" }, unavailable.el, body);
+
+  // ---- setup ----
+  function fillControls(reset) {
+    const nums = numericColumns(info).filter((n) => !info.columns.find((c) => c.name === n)?.role);
+    const defaults = SAMPLE_FEATURES.filter((f) => nums.includes(f));
+    if (reset || !chosen.size) chosen = new Set(defaults.length >= 2 ? defaults : nums.slice(0, 4));
+    fill(
+      features,
+      h("legend", {}, h("span", { i18n: "segFeatures", text: t("segFeatures") }), help(ctx, "features")),
+      nums.map((n) => {
+        const box = h("input", { type: "checkbox", value: n, checked: chosen.has(n), dataset: { feature: n } });
+        box.addEventListener("change", () => (box.checked ? chosen.add(n) : chosen.delete(n)));
+        return h("label", { class: "check" }, box, h("span", { text: n }));
+      }),
+    );
+    setOptions(kMode, [{ value: "auto", label: t("kAutoOpt") }, { value: "manual", label: t("kManualOpt") }], kMode.value || "auto");
+    kInput.disabled = kMode.value === "auto";
+    setOptions(scaling, ["zscore", "robust", "minmax", "none"].map((v) => ({ value: v, label: t(`scale.${v}`) })), scaling.value || "zscore");
+    if (!tierRules.value) tierRules.value = JSON.stringify(SAMPLE_TIERS, null, 2);
+  }
+
+  async function runSegment() {
+    const feats = [...chosen];
+    if (feats.length < 2) {
+      state.empty("segNeedFeatures");
+      return;
+    }
+    state.loading("segmenting");
+    const opts = { features: feats, k: kMode.value === "auto" ? "auto" : Number(kInput.value), kMax: Number(kMax.value) || 8, seed: Number(seed.value) || 0, scaling: scaling.value };
+    const r = await ctx.hr.call(info.handle, "segment", opts);
+    state.clear();
+    result = r;
+    strategy = (r.profiles ?? []).map((p) => ({
+      needs: labelOf(ctx, p.strategy ?? {}, "needs") || "",
+      strategy: labelOf(ctx, p.strategy ?? {}, "strategy") || "",
+      effect: labelOf(ctx, p.strategy ?? {}, "effect") || "",
+    }));
+    renderResult();
+    ctx.emit("segments", { k: r.k, labels: r.labels, sizes: r.sizes, profiles: r.profiles, silhouette: r.silhouette, kScan: r.kScan });
+    if (tiers) runTiers().catch(() => {});
+  }
+
+  function segName(s) {
+    const p = result?.profiles?.find((x) => x.segment === s);
+    const l = p ? labelOf(ctx, p) : "";
+    return `${t("segment")} ${s + 1}${l ? ` · ${l}` : ""}`;
+  }
+
+  function renderResult() {
+    const r = result;
+    quality.textContent = t("segQuality", r.k, fmt(r.silhouette, L(), 3), fmt(r.calinskiHarabasz, L(), 1), fmt(r.daviesBouldin, L(), 3), fmt(r.inertia, L(), 1));
+    // Map: one series per segment, the engine's 2-D projection, large mode for 100k+ points.
+    const proj = r.projection;
+    const per = Array.from({ length: r.k }, () => []);
+    if (proj) for (let i = 0; i < r.labels.length; i++) per[r.labels[i]]?.push([proj[2 * i], proj[2 * i + 1]]);
+    map.set({
+      grid: { left: 40, right: 16, top: 40, bottom: 30 },
+      legend: { top: 0, type: "scroll" },
+      tooltip: { trigger: "item" },
+      xAxis: { type: "value", scale: true, name: "PC1" },
+      yAxis: { type: "value", scale: true, name: "PC2" },
+      series: per.map((pts, s) => ({ name: segName(s), type: "scatter", data: pts, large: true, largeThreshold: 2000, symbolSize: 4, itemStyle: { color: PALETTE[s % PALETTE.length], opacity: 0.6 } })),
+    });
+    map.describe(t("segMapAria", r.k, r.labels.length));
+    // k-scan: why this k.
+    const ks = r.kScan ?? [];
+    if (ks.length) {
+      scan.set({
+        grid: { left: 50, right: 50, top: 36, bottom: 30 },
+        legend: { top: 0, data: [t("silhouette"), t("inertia")] },
+        tooltip: { trigger: "axis" },
+        xAxis: { type: "category", data: ks.map((x) => String(x.k)), name: "k" },
+        yAxis: [{ type: "value", name: t("silhouette") }, { type: "value", name: t("inertia"), splitLine: { show: false } }],
+        series: [
+          { name: t("silhouette"), type: "line", data: ks.map((x) => x.silhouette), symbolSize: 7, markPoint: { data: [{ coord: [String(r.k), ks.find((x) => x.k === r.k)?.silhouette ?? null], value: `k=${r.k}` }] } },
+          { name: t("inertia"), type: "bar", yAxisIndex: 1, data: ks.map((x) => x.inertia), itemStyle: { color: "rgba(107,114,128,0.35)" } },
+        ],
+      });
+      el.querySelector("#kscan-note").textContent = t("kscanNote", r.k);
+    } else {
+      scan.clear();
+      el.querySelector("#kscan-note").textContent = t("kscanManual");
+    }
+    renderProfiles();
+    renderStrategy();
+    memberTitle.textContent = t("membersHint");
+    memberWrap.replaceChildren();
+  }
+
+  function renderProfiles() {
+    fill(
+      profiles,
+      (result.profiles ?? []).map((p) =>
+        h(
+          "button",
+          { type: "button", class: "profile", dataset: { segment: p.segment }, on: { click: () => showMembers(p.segment) } },
+          h("span", { class: "swatch", dataset: { s: p.segment % PALETTE.length } }),
+          h("span", { class: "profile-name", text: segName(p.segment) }),
+          h("span", { class: "profile-size", text: t("segSize", p.size, share(p.share, L(), 1)) }),
+          h(
+            "span",
+            { class: "traits" },
+            (p.traits ?? []).slice(0, 5).map((x) => h("span", { class: `trait ${x.z < 0 ? "down" : "up"}`, text: `${x.feature} ${signed(x.z, L(), 2)}σ` })),
+          ),
+          p.categories?.length ? h("span", { class: "muted", text: p.categories.map((c) => `${c.column}: ${c.value}`).join("；") }) : null,
+        ),
+      ),
+    );
+  }
+
+  function renderStrategy() {
+    fill(
+      strategyBody,
+      (result.profiles ?? []).map((p, i) =>
+        h(
+          "tr",
+          {},
+          h("th", { text: segName(p.segment) }),
+          h("td", { class: "num", text: String(p.size) }),
+          ...["needs", "strategy", "effect"].map((k) => {
+            const input = h("textarea", { class: "cell-edit", rows: 2, value: strategy[i]?.[k] ?? "", aria: { label: `${segName(p.segment)} · ${t({ needs: "colNeeds", strategy: "colStrategy", effect: "colExpected" }[k])}` }, attrs: { "data-i18n-ph": "strategyPh", placeholder: t("strategyPh") } });
+            input.addEventListener("input", () => (strategy[i][k] = input.value));
+            return h("td", {}, input);
+          }),
+        ),
+      ),
+    );
+  }
+
+  function strategyExport() {
+    return {
+      name: "strategy",
+      title: t("strategyTitle"),
+      columns: ["colSegment", "colSize", "colNeeds", "colStrategy", "colExpected"].map((k, i) => ({ key: k, label: t(k), kind: i === 1 ? "number" : "text" })),
+      rows: (result?.profiles ?? []).map((p, i) => [segName(p.segment), p.size, strategy[i]?.needs ?? "", strategy[i]?.strategy ?? "", strategy[i]?.effect ?? ""]),
+    };
+  }
+
+  // ---- members: the rows of a segment, within the shared selection ----
+  async function showMembers(s) {
+    if (!result) return;
+    memberSeg = s;
+    const sel = ctx.store.get().selection;
+    const idCol = roleColumn(info, "employeeId");
+    const nameCol = roleColumn(info, "name");
+    const deptCol = roleColumn(info, "department");
+    const perCol = roleColumn(info, "period");
+    const feats = [...chosen].filter((f) => result.profiles?.some((p) => p.traits?.some((x) => x.feature === f))) ;
+    const shown = [idCol, nameCol, deptCol, perCol, ...(feats.length ? feats : [...chosen])].filter(Boolean);
+    const cols = await ctx.cache.columns(shown);
+    const period = perCol ? cols[shown.indexOf(perCol)] : null;
+    const ids = idCol ? cols[shown.indexOf(idCol)] : null;
+    const sub = sel.org ? ctx.cache.subtreeSync(sel.org) : null;
+    members = [];
+    for (let i = 0; i < result.labels.length; i++) {
+      if (result.labels[i] !== s) continue;
+      if (sel.period && period && !String(period[i]).startsWith(sel.period)) continue;
+      if (sub && ids && !sub.has(ids[i])) continue;
+      members.push(i);
+    }
+    memberCols = shown.map((name, j) => ({ name, data: cols[j] }));
+    const table = createTable(ctx, {
+      id: "seg-members",
+      labelKey: "segMembers",
+      exportName: "segment-members",
+      columns: memberCols.map((c) => ({
+        key: c.name,
+        label: () => c.name,
+        num: c.data instanceof Float64Array,
+        width: c.data instanceof Float64Array ? "6rem" : "minmax(6rem, 1fr)",
+        value: (i) => c.data[members[i]],
+        render: (i) => (c.data instanceof Float64Array ? fmt(c.data[members[i]], L(), 2) : c.data[members[i]]),
+      })),
+    });
+    table.setData(members.length);
+    fill(memberWrap, table.el);
+    memberTitle.textContent = t("membersOf", segName(s), members.length, [sel.period, sel.org && ctx.cache.nodeNameSync(sel.org)].filter(Boolean).join(" · ") || t("everyone"));
+    ctx.emit("segment", { segment: s, rows: members });
+  }
+
+  // ---- tiers ----
+  async function runTiers() {
+    let rules;
+    try {
+      rules = JSON.parse(tierRules.value);
+    } catch (e) {
+      tierState.error(Object.assign(new Error(e.message), { name: "FormatError", messageZh: `规则 JSON 无法解析：${e.message}` }));
+      return;
+    }
+    tierState.loading("tiering");
+    tiers = await ctx.hr.call(info.handle, "tier", rules);
+    tierState.clear();
+    const counts = Object.entries(tiers.counts ?? {});
+    const countTable = h(
+      "table",
+      { class: "mini", id: "tier-counts" },
+      h("thead", {}, h("tr", {}, h("th", { text: t("tier") }), h("th", { class: "num", text: t("colSize") }))),
+      h("tbody", {}, counts.map(([k, v]) => h("tr", {}, h("td", { text: k }), h("td", { class: "num", text: String(v) })))),
+    );
+    const cross = tiers.crossTab ?? tiers.matrix ?? null;
+    let crossTable = null;
+    if (cross && cross.rows && cross.columns && cross.counts) {
+      crossTable = h(
+        "table",
+        { class: "mini", id: "tier-matrix" },
+        h("caption", { text: t("tierMatrix") }),
+        h("thead", {}, h("tr", {}, h("th"), ...cross.columns.map((c) => h("th", { class: "num", text: String(c) })))),
+        h("tbody", {}, cross.rows.map((r, i) => h("tr", {}, h("th", { text: String(r) }), ...(cross.counts[i] ?? []).map((v) => h("td", { class: "num", text: String(v) }))))),
+      );
+    } else if (result && hasMethod(info, "crossTab")) {
+      const ct = await ctx.hr.call(info.handle, "crossTab", tiers.labels, Array.from(result.labels, (s) => segName(s)));
+      crossTable = h(
+        "table",
+        { class: "mini", id: "tier-matrix" },
+        h("caption", { text: t("tierMatrix") }),
+        h("thead", {}, h("tr", {}, h("th"), ...ct.columns.map((c) => h("th", { class: "num", text: String(c) })))),
+        h("tbody", {}, ct.rows.map((r, i) => h("tr", {}, h("th", { text: String(r) }), ...(ct.counts[i] ?? []).map((v) => h("td", { class: "num", text: String(v) }))))),
+      );
+    }
+    fill(tierOut, h("div", { class: "split" }, countTable, crossTable ?? h("p", { class: "muted", text: t(result ? "tierNoCross" : "tierRunSegments") })));
+    ctx.emit("tiers", tiers);
+  }
+
+  return {
+    key: "segments",
+    el,
+    async refresh(changed) {
+      info = ctx.store.get().dataset;
+      if (!info) {
+        unavailable.empty("noData");
+        body.hidden = true;
+        return;
+      }
+      if (!hasMethod(info, "segment")) {
+        unavailable.unavailable("segUnavailable");
+        body.hidden = true;
+        return;
+      }
+      unavailable.clear();
+      body.hidden = false;
+      tierCard.hidden = !hasMethod(info, "tier");
+      if (changed.includes("dataset")) {
+        result = null;
+        tiers = null;
+        fillControls(true);
+        fill(profiles);
+        fill(strategyBody);
+        fill(tierOut);
+        memberWrap.replaceChildren();
+        quality.textContent = t("segHint");
+        map.clear();
+        scan.clear();
+        await runSegment().catch((e) => state.error(e));
+      } else if ((changed.includes("org") || changed.includes("period")) && memberSeg >= 0 && result) {
+        await showMembers(memberSeg);
+      }
+    },
+    onLang() {
+      if (!info || !result) return;
+      fillControls();
+      renderResult();
+      if (memberSeg >= 0) showMembers(memberSeg).catch(() => {});
+    },
+    settings: () => ({ features: [...chosen], kMode: kMode.value, k: kInput.value, kMax: kMax.value, scaling: scaling.value, seed: seed.value, tierRules: tierRules.value, strategy }),
+    restore(s) {
+      if (!s) return;
+      if (s.features) chosen = new Set(s.features);
+      kMode.value = s.kMode ?? "auto";
+      kInput.value = s.k ?? "4";
+      kMax.value = s.kMax ?? "8";
+      scaling.value = s.scaling ?? "zscore";
+      seed.value = s.seed ?? "42";
+      if (s.tierRules) tierRules.value = s.tierRules;
+      if (s.strategy) strategy = s.strategy;
+    },
+    msg: (o) => msg(ctx, o),
+  };
+}
