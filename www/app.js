@@ -160,7 +160,6 @@ export function mountApp(container, options = {}) {
     scores: createScoresPanel(ctx, { initialCard: cardIdOf(opts.scorecard) }),
     trends: createTrendsPanel(ctx),
   };
-  if (opts.scorecard) setScorecard(opts.scorecard, false);
   const labels = { data: "panelData", segments: "panelSegments", scores: "panelScores", trends: "panelTrends" };
   const sections = {};
   for (const key of PANELS) {
@@ -173,6 +172,7 @@ export function mountApp(container, options = {}) {
     main.append(sections[key]);
   }
   const pending = Object.fromEntries(PANELS.map((k) => [k, new Set(["dataset"])]));
+  if (opts.scorecard) setScorecard(opts.scorecard, false);
   let active = null;
   const tabs = createTabs({ t }, { items: PANELS.map((key) => ({ key, labelKey: labels[key] })), onSelect: show });
 

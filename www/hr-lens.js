@@ -14,6 +14,10 @@
 // It mounts the same panel modules as the page, inside a shadow root styled
 // by the same style.css (a <link>, so a strict `style-src 'self'` holds), with
 // its own worker and wasm instance. Nothing is fetched but this package's own files.
+// Under a host CSP with `require-trusted-types-for 'script'` the chart library
+// needs the empty-string-only default policy (see trusted-types.js); the host
+// lists it as `trusted-types hrlens default`. Without enforcement it is inert.
+import "./trusted-types.js";
 import { mountApp, PANELS } from "./app.js";
 
 const STYLE = new URL("./style.css", import.meta.url).href;

@@ -655,6 +655,13 @@ export function createTrendsPanel(ctx) {
         }
       }
       renderTree();
+      if (changed.includes("org")) {
+        const sel = treeEl.querySelector(".tree-item.selected");
+        // Keep the selected node in view inside the tree's own scroll box.
+        if (sel && (sel.offsetTop < treeEl.scrollTop || sel.offsetTop > treeEl.scrollTop + treeEl.clientHeight - sel.offsetHeight)) {
+          treeEl.scrollTop = sel.offsetTop - treeEl.clientHeight / 3;
+        }
+      }
       await refreshSeries();
       if (changed.includes("dataset")) computeAlerts().catch((e) => alertState.error(e));
     },
