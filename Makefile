@@ -4,6 +4,7 @@
 #   make test    every test: lint, native, wasm (headless Chromium), Node + browser end-to-end
 #   make build   only build pkg/ (the npm package)
 #   make bench   benchmarks (not part of make test), see BENCHMARKS.md
+#   make fuzz    cargo-fuzz every target for FUZZ_SECONDS each (not part of make test), see FUZZING.md
 #
 # Each target first installs what it needs, idempotently and quietly when present.
 
@@ -22,7 +23,7 @@ CHROMIUM ?= /usr/bin/chromium
 CHROMEDRIVER ?= /usr/bin/chromedriver
 export CHROMIUM CHROMEDRIVER
 
-.PHONY: help tools tools-rust tools-node tools-browser build serve test lint test-native test-wasm test-js bench clean
+.PHONY: help tools tools-rust tools-node tools-browser build serve test lint test-native test-wasm test-js bench fuzz clean
 
 help:
 	@echo "make serve   build and serve the page at http://127.0.0.1:$(PORT)/ with the sample data"
@@ -99,6 +100,12 @@ bench: build tools-browser bench/node_modules/.installed
 bench/node_modules/.installed: bench/package.json bench/package-lock.json
 	cd bench && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
+
+# ---- fuzzing -------------------------------------------------------------------
+
+FUZZ_SECONDS ?= 60
+fuzz: tools-rust
+	FUZZ_SECONDS=$(FUZZ_SECONDS) tools/fuzz.sh
 
 clean:
 	rm -rf pkg target/$(WASM_TARGET)

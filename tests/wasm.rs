@@ -82,3 +82,17 @@ fn bad_options_are_param_errors() {
     let e = error_of(ds.column("nope").expect_err("an error"));
     assert_eq!(e.name().as_string().as_deref(), Some("ParamError"));
 }
+
+#[path = "common/digest.rs"]
+mod digest;
+
+#[wasm_bindgen_test]
+fn every_analysis_matches_native_bit_for_bit() {
+    // tests/determinism.rs computes the same digests natively and keeps this file.
+    let native = include_str!("common/digests.txt");
+    let wasm = digest::digests_text();
+    for (n, w) in native.lines().zip(wasm.lines()) {
+        assert_eq!(n, w, "native (left) and wasm (right) differ");
+    }
+    assert_eq!(native.lines().count(), wasm.lines().count());
+}

@@ -12,7 +12,7 @@ use crate::engine::Error;
 #[wasm_bindgen(typescript_custom_section)]
 const TS_SCORE: &'static str = r#"
 export type Normalize = "minmax" | "zscore" | "percentile" | { target: number; floor: number };
-export interface Indicator { column: string; weight: number; direction?: "higher" | "lower"; normalize?: Normalize; label?: string }
+export interface Indicator { column: string; weight: number; direction?: "higher" | "lower"; normalize?: Normalize }
 export interface Dimension { name: string; weight: number; indicators: Indicator[] }
 export interface Scorecard {
   name: string; dimensions: Dimension[];

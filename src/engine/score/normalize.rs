@@ -29,20 +29,33 @@ pub fn normalize(raw: &[f64], method: Normalize, direction: Direction, out: &mut
                 if x.is_nan() {
                     continue;
                 }
-                *o = if range == 0.0 {
-                    100.0
-                } else if lower {
-                    100.0 * (hi - x) / range
-                } else {
-                    100.0 * (x - lo) / range
-                };
+                let from = if lower { hi - x } else { x - lo };
+                let mut v = 100.0 * from / range;
+                if !v.is_finite() && range != 0.0 {
+                    // Values near f64::MAX overflow the differences: the same ratio
+                    // on halves (halving is exact) stays finite.
+                    let from = if lower { hi / 2.0 - x / 2.0 } else { x / 2.0 - lo / 2.0 };
+                    v = from / (hi / 2.0 - lo / 2.0) * 100.0;
+                }
+                *o = if range == 0.0 { 100.0 } else { v.clamp(0.0, 100.0) };
             }
         }
         Normalize::ZScore => {
             let n = present as f64;
-            let mean = raw.iter().filter(|x| !x.is_nan()).sum::<f64>() / n;
-            let var = raw.iter().filter(|x| !x.is_nan()).map(|x| (x - mean) * (x - mean)).sum::<f64>() / n;
-            let sd = libm::sqrt(var);
+            let moments = |scale: f64| {
+                let mean = raw.iter().filter(|x| !x.is_nan()).map(|x| x / scale).sum::<f64>() / n;
+                let var =
+                    raw.iter().filter(|x| !x.is_nan()).map(|x| (x / scale - mean) * (x / scale - mean)).sum::<f64>()
+                        / n;
+                (mean, libm::sqrt(var))
+            };
+            // z is scale-free: when values near f64::MAX overflow the sums, take
+            // the moments of the values divided by the largest magnitude.
+            let (mut scale, (mut mean, mut sd)) = (1.0, moments(1.0));
+            if !(mean.is_finite() && sd.is_finite()) {
+                scale = raw.iter().filter(|x| !x.is_nan()).fold(0.0f64, |m, x| m.max(x.abs()));
+                (mean, sd) = moments(scale);
+            }
             for (o, &x) in out.iter_mut().zip(raw) {
                 if x.is_nan() {
                     continue;
@@ -50,7 +63,7 @@ pub fn normalize(raw: &[f64], method: Normalize, direction: Direction, out: &mut
                 *o = if sd == 0.0 {
                     100.0
                 } else {
-                    let z = (x - mean) / sd;
+                    let z = (x / scale - mean) / sd;
                     let t = if lower { 50.0 - 10.0 * z } else { 50.0 + 10.0 * z };
                     t.clamp(0.0, 100.0)
                 };
@@ -109,6 +122,22 @@ mod tests {
         for m in [Normalize::MinMax, Normalize::ZScore, Normalize::Percentile] {
             assert_eq!(run(&[4.0, 4.0, f64::NAN], m, Direction::Lower)[..2], [100.0, 100.0]);
         }
+    }
+
+    #[test]
+    fn values_near_the_largest_float_stay_in_range() {
+        let raw = [1e308, -1e308, 80.0, 60.0];
+        for m in [Normalize::MinMax, Normalize::ZScore, Normalize::Percentile] {
+            for d in [Direction::Higher, Direction::Lower] {
+                let v = run(&raw, m, d);
+                assert!(v.iter().all(|x| (0.0..=100.0).contains(x)), "{m:?} {d:?} {v:?}");
+            }
+        }
+        let v = run(&raw, Normalize::MinMax, Direction::Higher);
+        assert_eq!((v[0], v[1]), (100.0, 0.0));
+        assert!((v[2] - 50.0).abs() < 1e-9);
+        let z = run(&raw, Normalize::ZScore, Direction::Higher);
+        assert!(z[0] > 50.0 && z[1] < 50.0 && (z[2] - 50.0).abs() < 1e-9);
     }
 
     #[test]

@@ -750,13 +750,17 @@ fn compute(
             let ad = big_a.get(d).copied().unwrap_or(0.0);
             let Some(out) = dims.get_mut(d).and_then(|x| x.values.get_mut(start..end)) else { continue };
             if complete {
-                out.copy_from_slice(&acc[..len]);
+                // Weights that sum to one in exact arithmetic can sum to 1 + ε
+                // in floating point: keep scores inside 0..100 (NaN stays NaN).
+                for (o, x) in out.iter_mut().zip(&acc[..len]) {
+                    *o = x.clamp(0.0, 100.0);
+                }
                 for (t, x) in tot.iter_mut().zip(&acc[..len]) {
                     *t += ad * x;
                 }
             } else {
                 for i in 0..len {
-                    let v = if den[i] > 0.0 { acc[i] / den[i] } else { f64::NAN };
+                    let v = if den[i] > 0.0 { (acc[i] / den[i]).clamp(0.0, 100.0) } else { f64::NAN };
                     out[i] = v;
                     if !v.is_nan() {
                         tot[i] += ad * v;
@@ -767,10 +771,12 @@ fn compute(
         }
         if let Some(out) = total.get_mut(start..end) {
             if complete {
-                out.copy_from_slice(&tot[..len]);
+                for (o, t) in out.iter_mut().zip(&tot[..len]) {
+                    *o = t.clamp(0.0, 100.0);
+                }
             } else {
                 for i in 0..len {
-                    out[i] = if tden[i] > 0.0 { tot[i] / tden[i] } else { f64::NAN };
+                    out[i] = if tden[i] > 0.0 { (tot[i] / tden[i]).clamp(0.0, 100.0) } else { f64::NAN };
                 }
             }
         }

@@ -39,7 +39,7 @@
 //! columns (without a role) whose group mean moved most between the two
 //! months, in standard deviations of the column over all rows (`z`).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
@@ -612,7 +612,8 @@ pub fn explain(ds: &Dataset, opts: &ExplainOptions) -> Result<Explanation> {
 /// Member and indicator sums of one (group, month) cell.
 #[derive(Default)]
 struct CellAcc {
-    members: HashMap<u32, (f64, u32)>,
+    // Ordered by id code, so sums over members add in the same order every run.
+    members: BTreeMap<u32, (f64, u32)>,
     ind: Vec<(f64, u32)>,
 }
 
@@ -672,7 +673,7 @@ fn explain_cells(
         }
     }
     let mut cells: Vec<CellAcc> = (0..slot_of.len())
-        .map(|_| CellAcc { members: HashMap::new(), ind: vec![(0.0, 0); indicators.len()] })
+        .map(|_| CellAcc { members: BTreeMap::new(), ind: vec![(0.0, 0); indicators.len()] })
         .collect();
     let mut first_row: HashMap<u32, usize> = HashMap::new();
     if !slot_of.is_empty() {

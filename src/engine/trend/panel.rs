@@ -198,26 +198,44 @@ pub fn build_panel(
     let n_cells = cells_groups.checked_mul(len).ok_or_else(too_big)?;
     let (mut out_values, count) = match agg {
         Agg::Mean | Agg::Sum => {
-            let mut sum = vec![0.0f64; n_cells];
-            let mut cnt = vec![0u32; n_cells];
-            for ((&g, &m), &v) in grouping.row_group.iter().zip(&months.offset).zip(values) {
-                if g == NO_GROUP || m == NO_MONTH || v.is_nan() {
-                    continue;
+            let accumulate = |scale: f64| {
+                let mut sum = vec![0.0f64; n_cells];
+                let mut cnt = vec![0u32; n_cells];
+                for ((&g, &m), &v) in grouping.row_group.iter().zip(&months.offset).zip(values) {
+                    if g == NO_GROUP || m == NO_MONTH || v.is_nan() {
+                        continue;
+                    }
+                    let c = g as usize * len + m as usize;
+                    if let (Some(s), Some(n)) = (sum.get_mut(c), cnt.get_mut(c)) {
+                        *s += v / scale;
+                        *n += 1;
+                    }
                 }
-                let c = g as usize * len + m as usize;
-                if let (Some(s), Some(n)) = (sum.get_mut(c), cnt.get_mut(c)) {
-                    *s += v;
-                    *n += 1;
+                if let Some(t) = &grouping.tree {
+                    roll_up(&t.parent_index, len, &mut sum, &mut cnt);
                 }
-            }
-            if let Some(t) = &grouping.tree {
-                roll_up(&t.parent_index, len, &mut sum, &mut cnt);
+                (sum, cnt)
+            };
+            let (mut sum, mut cnt) = accumulate(1.0);
+            // Values near f64::MAX can overflow a cell's sum although its mean is
+            // finite: then add the values divided by a power of two (exact) and
+            // scale back. Costs nothing when no sum overflowed.
+            let mut scale = 1.0;
+            if sum.iter().any(|s| s.is_infinite()) {
+                scale = libm::exp2(512.0);
+                (sum, cnt) = accumulate(scale);
             }
             for (s, &n) in sum.iter_mut().zip(&cnt) {
                 if n == 0 {
                     *s = f64::NAN;
                 } else if agg == Agg::Mean {
-                    *s /= f64::from(n);
+                    *s = *s / f64::from(n) * scale;
+                } else {
+                    *s *= scale;
+                }
+                if s.is_infinite() {
+                    // A sum beyond the largest float has no value to show.
+                    *s = f64::NAN;
                 }
             }
             (sum, cnt)
