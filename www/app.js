@@ -308,13 +308,13 @@ export function mountApp(container, options = {}) {
       [file],
     );
   }
-  const loadSample = () => showDataset(hr.sample({}), null, []);
+  const loadSample = (sampleOpts = {}) => showDataset(hr.sample(sampleOpts), null, []);
 
   fileInput.addEventListener("change", (e) => {
     loadFile(e.target.files?.[0]);
     fileInput.value = "";
   });
-  sampleButton.addEventListener("click", loadSample);
+  sampleButton.addEventListener("click", () => loadSample());
   drop.addEventListener("keydown", (e) => {
     if (e.key === "Enter" || e.key === " ") {
       e.preventDefault();

@@ -4,6 +4,7 @@
 //   const info = await hr.sample({});                 // { handle, rowCount, columns, … }
 //   await hr.call(info.handle, "score", "cs-manager-monthly", { period: "2024-12" });
 //   hr.call(h, "join", hr.ref(other.handle), {})      // pass another handle as an argument
+//   hr.callShaped({ omit: ["ids"], codes: ["band"] }, w, "setWeights", {…})  // big repeated results
 //   hr.onNet((entries) => …)                          // the worker's resource loads
 //   hr.load(file, opts, (progress) => …)              // progress of long loads, when the worker sends it
 
@@ -53,17 +54,19 @@ export function connect(url = new URL("./worker.js", import.meta.url)) {
     for (const p of pending.values()) p.reject(err);
     pending.clear();
   };
-  const send = (op, args, onProgress) =>
+  const send = (op, args, onProgress, shape) =>
     new Promise((resolve, reject) => {
       const id = next++;
       pending.set(id, { resolve, reject, onProgress });
-      worker.postMessage({ id, op, args });
+      worker.postMessage(shape ? { id, op, args, shape } : { id, op, args });
     });
   return {
     sample: (opts) => send("sample", [opts]),
     load: (file, opts, onProgress) => send("load", [file, opts], onProgress),
     describe: (handle) => send("describe", [handle]),
     call: (handle, method, ...args) => send("call", [handle, method, ...args]),
+    /** As call, with the result's layout shaped in the worker (see worker.js: omit, codes). */
+    callShaped: (shape, handle, method, ...args) => send("call", [handle, method, ...args], undefined, shape),
     module: (fn, ...args) => send("module", [fn, ...args]),
     free: (handle) => send("free", [handle]),
     ref: (handle) => ({ $handle: handle }),

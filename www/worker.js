@@ -10,6 +10,12 @@
 // (a bare number at the top level, for `call`'s old shape); an argument
 // `{ $handle: n }` is replaced by the object, so `call(a, "join", { $handle: b })` works.
 //
+// Shaping (optional `shape` on a message, for big repeated results such as
+// setWeights on 100k people): `omit: ["ids"]` leaves out fields the page
+// already holds; `codes: ["band"]` sends a string array as
+// { labels: string[], codes: Uint32Array } so it crosses as one typed array.
+// Only the layout changes, never a value.
+//
 // The network meter: this worker's own resource loads (the wasm module, any
 // fetch) are reported to the page as { net: [{ name, start }] } so the page's
 // "network requests since load" counter sees the worker's requests too.
@@ -63,6 +69,29 @@ function transferables(v, out = [], depth = 0) {
     for (const x of Array.isArray(v) ? v : Object.values(v)) transferables(x, out, depth + 1);
   }
   return out;
+}
+
+function shapeResult(result, shape) {
+  if (!shape || !result || typeof result !== "object") return result;
+  for (const k of shape.omit ?? []) delete result[k];
+  for (const k of shape.codes ?? []) {
+    const v = result[k];
+    if (!Array.isArray(v)) continue;
+    const index = new Map();
+    const labels = [];
+    const codes = new Uint32Array(v.length);
+    for (let i = 0; i < v.length; i++) {
+      let c = index.get(v[i]);
+      if (c === undefined) {
+        c = labels.length;
+        index.set(v[i], c);
+        labels.push(v[i]);
+      }
+      codes[i] = c;
+    }
+    result[k] = { labels, codes };
+  }
+  return result;
 }
 
 function lookup(h) {
@@ -134,9 +163,9 @@ async function run(op, args) {
 }
 
 self.onmessage = async ({ data }) => {
-  const { id, op, args = [] } = data;
+  const { id, op, args = [], shape } = data;
   try {
-    const result = await run(op, args);
+    const result = shapeResult(await run(op, args), shape);
     self.postMessage({ id, result }, transferables(result));
   } catch (e) {
     self.postMessage({

@@ -157,6 +157,8 @@ export default {
   moversSummary: (r, b, n) => `${r} rank changes, ${b} band changes; the ${n} biggest:`,
   moverRank: (a, b) => `rank ${a} → ${b}`,
   why: "why:",
+  sensRun: "Compute",
+  largeOnRequest: "Large population: press the button to compute.",
   sensTitle: "How far each weight can move",
   sensStable: "no band changes",
   sensCurrent: "current weight",

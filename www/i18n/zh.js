@@ -157,6 +157,8 @@ export default {
   moversSummary: (r, b, n) => `${r} 人名次变化，${b} 人等级变化；变化最大的 ${n} 人：`,
   moverRank: (a, b) => `名次 ${a} → ${b}`,
   why: "原因：",
+  sensRun: "计算",
+  largeOnRequest: "人数较多：请点击按钮计算。",
   sensTitle: "每个权重的稳定区间",
   sensStable: "无人改变等级",
   sensCurrent: "当前权重",

@@ -18,6 +18,10 @@ const SAATY = [9, 8, 7, 6, 5, 4, 3, 2, 1, 1 / 2, 1 / 3, 1 / 4, 1 / 5, 1 / 6, 1 /
 const SAATY_LABEL = ["9", "8", "7", "6", "5", "4", "3", "2", "1", "1/2", "1/3", "1/4", "1/5", "1/6", "1/7", "1/8", "1/9"];
 const MOVERS_SHOWN = 30;
 const IDLE_MS = 250;
+// Above this many people scored, the slower views (sensitivity: one re-scoring
+// per weight and bound; calibration) run on request, so the worker stays free
+// for the sliders.
+const LARGE = 20_000;
 
 export function createScoresPanel(ctx, { initialCard } = {}) {
   const { t } = ctx;
@@ -76,6 +80,7 @@ export function createScoresPanel(ctx, { initialCard } = {}) {
       num: true,
       width: "5.5rem",
       value: (i) => scores.dimensions[d.name]?.[view[i]],
+      keys: (rows) => Float64Array.from(rows, (i) => scores.dimensions[d.name]?.[view[i]] ?? NaN),
       render: (i) => fmt(scores.dimensions[d.name]?.[view[i]], L(), 1),
     }));
   const movedBy = new Map();
@@ -84,7 +89,7 @@ export function createScoresPanel(ctx, { initialCard } = {}) {
   const rankingCard = card(ctx, { titleKey: "rankingTitle", tip: "ranking", id: "ranking-card", cls: "span-2" }, rankingWrap);
   function buildRanking() {
     const cols = [
-      { key: "rank", labelKey: "colRank", num: true, width: "4.6rem", value: (i) => scores.rank[view[i]] },
+      { key: "rank", labelKey: "colRank", num: true, width: "4.6rem", value: (i) => scores.rank[view[i]], keys: (rows) => Float64Array.from(rows, (i) => scores.rank[view[i]]) },
       { key: "id", labelKey: "colId", width: "6rem", value: (i) => scores.ids[view[i]] },
       { key: "name", labelKey: "colPerson", width: "minmax(6rem, 1fr)", value: (i) => personName(view[i]) },
       {
@@ -95,7 +100,7 @@ export function createScoresPanel(ctx, { initialCard } = {}) {
         render: (i) => bandChip(scores.band[view[i]]),
         sortValue: (i) => bandIndex.get(scores.band[view[i]]) ?? 99,
       },
-      { key: "total", labelKey: "colTotal", num: true, width: "5rem", value: (i) => scores.total[view[i]], render: (i) => fmt(scores.total[view[i]], L(), 1) },
+      { key: "total", labelKey: "colTotal", num: true, width: "5rem", value: (i) => scores.total[view[i]], keys: (rows) => Float64Array.from(rows, (i) => scores.total[view[i]]), render: (i) => fmt(scores.total[view[i]], L(), 1) },
       ...(scores?.groupRank ? [{ key: "groupRank", labelKey: "colGroupRank", num: true, width: "5rem", value: (i) => scores.groupRank[view[i]] }] : []),
       ...dimCols(),
       {
@@ -130,6 +135,12 @@ export function createScoresPanel(ctx, { initialCard } = {}) {
   function bandChip(b) {
     return h("span", { class: `band-chip band-${bandIndex.get(b) ?? "x"}`, text: b || "—" });
   }
+  // id → position in the scores, built once per what-if session (the people do not change).
+  let idMap = null;
+  function idIndex() {
+    if (!idMap || idMap.ids !== scores.ids) idMap = { ids: scores.ids, map: new Map(scores.ids.map((id, k) => [id, k])) };
+    return idMap.map;
+  }
   function personName(k) {
     const row = scores.rows?.[k];
     return (people.name && row !== undefined ? people.name[row] : "") || "";
@@ -151,7 +162,9 @@ export function createScoresPanel(ctx, { initialCard } = {}) {
 
   // ---- sensitivity ----
   const sensChart = createChart(ctx, { name: "sensitivity", labelKey: "sensTitle", cls: "tall" });
-  const sensCard = card(ctx, { titleKey: "sensTitle", tip: "sensitivity", id: "sens-card" }, sensChart.el);
+  const sensRun = h("button", { type: "button", class: "small", id: "sens-run", i18n: "sensRun", text: t("sensRun"), hidden: true });
+  sensRun.addEventListener("click", () => drawSensitivity(generation).catch(showError));
+  const sensCard = card(ctx, { titleKey: "sensTitle", tip: "sensitivity", id: "sens-card", actions: [sensRun] }, sensChart.el);
 
   // ---- AHP ----
   const ahpGrid = h("div", { class: "ahp-grid", id: "ahp" });
@@ -339,7 +352,8 @@ export function createScoresPanel(ctx, { initialCard } = {}) {
     idle();
     fillColumnSelects();
     runNineBox().catch((e) => nbState.error(e));
-    runCalibration().catch((e) => calState.error(e));
+    if (s.ids.length <= LARGE) runCalibration().catch((e) => calState.error(e));
+    else calState.empty("largeOnRequest");
   }
 
   // ---- sliders: coalesce input events to one setWeights per animation frame ----
@@ -361,8 +375,12 @@ export function createScoresPanel(ctx, { initialCard } = {}) {
     inflight = true;
     const gen = generation;
     try {
-      const r = await ctx.hr.call(wh, "setWeights", batch);
+      // ids and rows are the same people as before; bands cross as codes (see worker.js).
+      const r = await ctx.hr.callShaped({ omit: ["ids", "rows"], codes: ["band"] }, wh, "setWeights", batch);
       if (gen !== generation) return;
+      r.ids = scores.ids;
+      r.rows = scores.rows;
+      r.band = Array.from(r.band.codes, (c) => r.band.labels[c]);
       lastMoved = r.moved;
       movedBy.clear();
       for (const m of r.moved) movedBy.set(m.id, m);
@@ -456,7 +474,7 @@ export function createScoresPanel(ctx, { initialCard } = {}) {
     periodNote.textContent = s.period ? t("scoredPeriod", month(s.period, L()), s.ids.length, s.unscored?.length ?? 0) : "";
     const ws = L() === "zh" ? s.warningsZh ?? s.warnings : s.warnings;
     fill(warnList, (ws ?? []).map((w) => h("li", { text: w })));
-    drawBands();
+    drawBands(fresh);
     ctx.emit("scores", { card: current?.name, period: s.period, ids: s.ids, total: s.total, rank: s.rank, band: s.band, bandCounts: s.bandCounts, moved: s.moved ?? [] });
   }
 
@@ -467,7 +485,7 @@ export function createScoresPanel(ctx, { initialCard } = {}) {
     for (let k = 0; k < scores.ids.length; k++) if (!sub || sub.has(scores.ids[k])) view.push(k);
   }
 
-  function drawBands() {
+  function drawBands(fresh = true) {
     const b = scores.bandCounts;
     const hasTarget = b.some((x) => x.targetCount !== null && x.targetCount !== undefined);
     bandChart.set({
@@ -487,7 +505,7 @@ export function createScoresPanel(ctx, { initialCard } = {}) {
           ? [{ name: t("bandTarget"), type: "bar", data: b.map((x) => x.targetCount), itemStyle: { color: "rgba(0,0,0,0)", borderColor: "#1f2933", borderType: "dashed", borderWidth: 1.5 } }]
           : []),
       ],
-    });
+    }, { merge: !fresh }); // while a slider moves, only the counts change
     bandChart.describe(t("bandsAria", b.map((x) => `${x.label} ${x.count}`).join(", ")));
   }
 
@@ -499,7 +517,7 @@ export function createScoresPanel(ctx, { initialCard } = {}) {
     const dims = current.dimensions.map((d) => d.name);
     const list = [...r.moved].sort((a, b) => Math.abs(b.toRank - b.fromRank) - Math.abs(a.toRank - a.fromRank) || (a.id < b.id ? -1 : 1)).slice(0, MOVERS_SHOWN);
     moversNote.textContent = t("moversSummary", r.rankChanges, r.bandChanges, r.moved.length > MOVERS_SHOWN ? MOVERS_SHOWN : r.moved.length);
-    const idx = new Map(r.ids.map((id, k) => [id, k]));
+    const idx = idIndex();
     fill(
       moversList,
       list.map((m) => {
@@ -528,7 +546,9 @@ export function createScoresPanel(ctx, { initialCard } = {}) {
     clearTimeout(idleTimer);
     idleTimer = setTimeout(() => {
       const gen = generation;
-      Promise.all([drawSensitivity(gen), drawRadar(gen)]).catch(showError);
+      const large = scores.ids.length > LARGE;
+      sensRun.hidden = !large;
+      Promise.all([large ? null : drawSensitivity(gen), drawRadar(gen)]).catch(showError);
     }, IDLE_MS);
   }
 
@@ -576,17 +596,15 @@ export function createScoresPanel(ctx, { initialCard } = {}) {
     }
     const row = scores.rows[k];
     const mgr = people.manager?.[row] ?? "";
-    // Team = the people scored with the same manager; "all" = everyone scored.
-    const teamLabels = Array.from(scores.rows, (r) => (people.manager?.[r] ?? "") === mgr ? "team" : "other");
-    const allLabels = Array.from(scores.rows, () => "all");
+    // Group codes: 1 = the people scored with the same manager (the team), 0 = the others;
+    // the engine's means of code 1 and of everyone (all codes 0).
+    const teamCodes = Uint32Array.from(scores.rows, (r) => ((people.manager?.[r] ?? "") === mgr ? 1 : 0));
+    const allCodes = new Uint32Array(scores.rows.length);
     const results = await Promise.all(
-      dims.flatMap((d) => [ctx.hr.module("groupMeans", scores.dimensions[d], teamLabels), ctx.hr.module("groupMeans", scores.dimensions[d], allLabels)]),
+      dims.flatMap((d) => [ctx.hr.module("groupMeans", scores.dimensions[d], teamCodes), ctx.hr.module("groupMeans", scores.dimensions[d], allCodes)]),
     );
     if (gen !== generation) return;
-    const team = dims.map((_, j) => {
-      const g = results[2 * j];
-      return g.means[g.groups.indexOf("team")];
-    });
+    const team = dims.map((_, j) => results[2 * j].means[1]);
     const all = dims.map((_, j) => results[2 * j + 1].means[0]);
     const person = dims.map((d) => scores.dimensions[d][k]);
     const name = personName(k) || scores.ids[k];
@@ -839,7 +857,7 @@ export function createScoresPanel(ctx, { initialCard } = {}) {
         [...c.bandsA, t("noBand")].map((a, i) => h("tr", {}, h("th", { text: a }), ...(c.bandMatrix[i] ?? []).map((v, j) => h("td", { class: ["num", i === j && "diag", v && i !== j && "off"], text: String(v) })))),
       ),
     );
-    const idx = new Map(scores.ids.map((id, k) => [id, k]));
+    const idx = idIndex();
     const movers = h(
       "table",
       { class: "mini", id: "compare-movers" },

@@ -115,33 +115,19 @@ export function createTable(ctx, opts) {
   }
 
   function rebuild() {
-    let idx = [];
     if (query) {
+      const idx = [];
       const cols = columns.filter((c) => c.filter !== false);
       for (let i = 0; i < n; i++) if (cols.some((c) => text(c, i).toLowerCase().includes(query))) idx.push(i);
+      order = Uint32Array.from(idx);
     } else {
-      idx = Array.from({ length: n }, (_, i) => i);
+      order = new Uint32Array(n);
+      for (let i = 0; i < n; i++) order[i] = i;
     }
     if (sort) {
       const c = columns.find((x) => x.key === sort.key);
-      if (c) {
-        const key = (i) => (c.sortValue ?? c.value)(i);
-        const vals = new Array(n);
-        for (const i of idx) vals[i] = key(i);
-        const d = sort.dir;
-        idx.sort((a, b) => {
-          const x = vals[a];
-          const y = vals[b];
-          const xm = x === null || x === undefined || (typeof x === "number" && Number.isNaN(x)) || x === "";
-          const ym = y === null || y === undefined || (typeof y === "number" && Number.isNaN(y)) || y === "";
-          if (xm || ym) return xm === ym ? a - b : xm ? 1 : -1; // missing last, either direction
-          if (x < y) return -d;
-          if (x > y) return d;
-          return a - b;
-        });
-      }
+      if (c) order = sortRows(order, (i) => (c.sortValue ?? c.value)(i), sort.dir, c.keys ? c.keys(order) : null);
     }
-    order = Uint32Array.from(idx);
     if (active >= order.length) active = order.length - 1;
     count.textContent = ctx.t("rowCount", order.length, n);
     root.setAttribute("aria-rowcount", String(order.length + 1));
@@ -278,6 +264,114 @@ export function createTable(ctx, opts) {
     },
     toExport,
   };
+}
+
+/**
+ * Rows in the order of their keys (dir 1 ascending, −1 descending), stable,
+ * missing keys (null, "", NaN) last either way. Numbers take a typed path:
+ * small integers (ranks) a counting sort, other numbers an LSD radix sort
+ * over their IEEE-754 bits, both O(n); text a comparison sort. `keys` may be
+ * given at once as a typed array aligned with `rows`. Ordering only: no value
+ * is changed.
+ */
+export function sortRows(rows, key, dir, keys = null) {
+  const n = rows.length;
+  let k = keys;
+  if (!k) {
+    const raw = new Array(n);
+    let numeric = true;
+    for (let p = 0; p < n; p++) {
+      const v = key(rows[p]);
+      raw[p] = v;
+      if (numeric && !(typeof v === "number" || v === null || v === undefined || v === "")) numeric = false;
+    }
+    if (!numeric) return sortText(rows, raw, dir);
+    k = new Float64Array(n);
+    for (let p = 0; p < n; p++) k[p] = typeof raw[p] === "number" ? raw[p] : NaN;
+  }
+  // Present keys first (in key order), then the missing ones in row order.
+  const present = [];
+  const absent = [];
+  let ints = true;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let p = 0; p < n; p++) {
+    const v = k[p];
+    if (Number.isNaN(v)) absent.push(p);
+    else {
+      present.push(p);
+      if (ints && !Number.isInteger(v)) ints = false;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  }
+  const m = present.length;
+  let sorted;
+  if (m && ints && hi - lo <= 4 * n + 16) {
+    const span = hi - lo + 1;
+    const start = new Uint32Array(span + 1);
+    for (const p of present) start[(dir === 1 ? k[p] - lo : hi - k[p]) + 1]++;
+    for (let b = 0; b < span; b++) start[b + 1] += start[b];
+    sorted = new Uint32Array(m);
+    for (const p of present) sorted[start[dir === 1 ? k[p] - lo : hi - k[p]]++] = p;
+  } else {
+    sorted = radixArgsort(present, k, dir);
+  }
+  const out = new Uint32Array(n);
+  for (let q = 0; q < m; q++) out[q] = rows[sorted[q]];
+  for (let q = 0; q < absent.length; q++) out[m + q] = rows[absent[q]];
+  return out;
+}
+
+/** Stable argsort of finite doubles by their bits: 4 passes of 16-bit digits. */
+function radixArgsort(positions, k, dir) {
+  const m = positions.length;
+  const hiW = new Uint32Array(m);
+  const loW = new Uint32Array(m);
+  const f = new Float64Array(1);
+  const u = new Uint32Array(f.buffer);
+  const little = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+  for (let q = 0; q < m; q++) {
+    f[0] = dir === 1 ? k[positions[q]] : -k[positions[q]];
+    if (f[0] === 0) f[0] = 0; // -0 and +0 tie
+    let h = little ? u[1] : u[0];
+    let l = little ? u[0] : u[1];
+    // Order-preserving map: negative numbers flip all bits, positive ones the sign bit.
+    if (h & 0x80000000) {
+      h = ~h >>> 0;
+      l = ~l >>> 0;
+    } else h = (h | 0x80000000) >>> 0;
+    hiW[q] = h;
+    loW[q] = l;
+  }
+  let idx = new Uint32Array(m);
+  for (let q = 0; q < m; q++) idx[q] = q;
+  let tmp = new Uint32Array(m);
+  const count = new Uint32Array(65537);
+  for (const [words, shift] of [[loW, 0], [loW, 16], [hiW, 0], [hiW, 16]]) {
+    count.fill(0);
+    for (let q = 0; q < m; q++) count[((words[idx[q]] >>> shift) & 0xffff) + 1]++;
+    for (let b = 0; b < 65536; b++) count[b + 1] += count[b];
+    for (let q = 0; q < m; q++) tmp[count[(words[idx[q]] >>> shift) & 0xffff]++] = idx[q];
+    [idx, tmp] = [tmp, idx];
+  }
+  return Uint32Array.from(idx, (q) => positions[q]);
+}
+
+function sortText(rows, raw, dir) {
+  const n = rows.length;
+  const missing = (v) => v === null || v === undefined || v === "";
+  const pos = Array.from({ length: n }, (_, p) => p);
+  pos.sort((a, b) => {
+    const x = raw[a];
+    const y = raw[b];
+    const xm = missing(x);
+    const ym = missing(y);
+    if (xm || ym) return xm === ym ? a - b : xm ? 1 : -1;
+    const c = String(x).localeCompare(String(y));
+    return c ? c * dir : a - b;
+  });
+  return Uint32Array.from(pos, (p) => rows[p]);
 }
 
 export { nextId };
