@@ -182,10 +182,7 @@ export function mountApp(container, options = {}) {
   const glossary = createGlossary({ t });
   root.append(glossary.el);
   const tour = createTour({ t }, root, {
-    showPanel: async (p) => {
-      tabs.select(p);
-      await runActive();
-    },
+    showPanel: (p) => show(p),
     steps: [
       { panel: "data", key: "data", target: () => root.querySelector("#columns") },
       { panel: "data", key: "checks", target: () => root.querySelector("#warnings")?.closest(".card") },
@@ -208,16 +205,23 @@ export function mountApp(container, options = {}) {
     for (const c of sections[key].querySelectorAll(".chart-wrap")) c.dispatchEvent(new Event("shown"));
     emit("panel", { panel: key });
   }
+  // One refresh per panel at a time; callers wait for the one in flight.
+  const running = {};
   async function runActive() {
     const key = active;
     const keys = [...pending[key]];
     pending[key].clear();
-    if (!keys.length || !store.get().dataset) return;
-    try {
-      await panels[key].refresh(keys);
-    } catch (e) {
-      notify(e, "error");
-    }
+    if (!keys.length || !store.get().dataset) return running[key];
+    const run = (async () => {
+      await running[key];
+      try {
+        await panels[key].refresh(keys);
+      } catch (e) {
+        notify(e, "error");
+      }
+    })();
+    running[key] = run;
+    return run;
   }
   store.subscribe((s, changed) => {
     const keys = new Set(changed.filter((k) => k !== "selection"));

@@ -241,13 +241,33 @@ test("guidance: tooltips on focus, the glossary, export hooks", async () => {
   assert.match(await page.textContent(".toast"), /此版本暂不提供/);
 });
 
+test("data: the validation report lists line and column and copies to the clipboard", async () => {
+  const csv = ["工号,姓名,月份,客户满意度", "E1,甲,2024-01,80", "E2,乙,2024-01,abc", "E3,丙,2024-01,90", "E4,丁,2024-01,"].join("\n");
+  await page.setInputFiles("#file", { name: "检查.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await page.waitForFunction(() => document.getElementById("status").textContent.includes("检查.csv"));
+  await openTab("data");
+  await page.waitForSelector("#warnings li .where");
+  const item = await page.textContent("#warnings li");
+  assert.match(item, /第 3 行/);
+  assert.match(item, /客户满意度/);
+  assert.match(item, /abc/);
+  assert.match(await page.textContent("#issue-summary"), /共 1 个问题/);
+  await page.click("#copy-issues");
+  await page.waitForSelector(".toast");
+  const clip = await page.evaluate(() => navigator.clipboard.readText());
+  const lines = clip.split("\n");
+  assert.equal(lines[0], "行\t列\t问题");
+  assert.match(lines[1], /^3\t客户满意度\t.*abc/);
+});
+
 test("a loaded CSV goes through every panel", async () => {
   await page.setInputFiles("#file", { name: "客服考核.csv", mimeType: "text/csv", buffer: await sampleCsv({ employees: 300, months: 12, seed: 7 }) });
   await page.waitForFunction(() => document.getElementById("status").textContent.includes("客服考核.csv"));
   assert.match(await page.textContent("#status"), /客服考核\.csv：3,600 行，28 列/);
   await openTab("data");
-  assert.match(await page.textContent("#source"), /格式: csv/);
-  assert.match(await page.textContent("#source"), /编码: utf-8/i);
+  assert.match(await page.textContent("#source"), /格式：csv/);
+  assert.match(await page.textContent("#source"), /编码：utf-8/i);
+  assert.match(await page.textContent("#role-list"), /工号 ← 工号/);
   assert.equal(await page.inputValue('#columns select[data-column="工号"]'), "employeeId");
   assert.equal(await page.inputValue('#columns select[data-column="上级工号"]'), "managerId");
   await openTab("scores");

@@ -66,6 +66,10 @@ export default {
   // ---- data ----
   sourceTitle: "Source",
   source: "Source",
+  kv: (k, v) => `${k}: ${v}`,
+  fileName: "file",
+  rolesTitle: "Roles detected",
+  noRoles: "No column has a role yet: set the employee id, month and manager roles in the table for the analyses.",
   format: "format",
   encoding: "encoding",
   delimiter: "delimiter",

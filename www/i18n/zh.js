@@ -66,6 +66,10 @@ export default {
   // ---- 数据 ----
   sourceTitle: "来源",
   source: "来源",
+  kv: (k, v) => `${k}：${v}`,
+  fileName: "文件",
+  rolesTitle: "识别出的角色",
+  noRoles: "尚无列被识别出角色：请在表中设置工号、月份和上级工号等角色，以便分析。",
   format: "格式",
   encoding: "编码",
   delimiter: "分隔符",

@@ -23,7 +23,18 @@ export function createDataPanel(ctx) {
   // ---- source and cleaning ----
   const source = h("p", { id: "source", class: "source-line" });
   const cleaning = h("ul", { class: "cleaning", id: "cleaning" });
-  const sourceCard = card(ctx, { titleKey: "sourceTitle", tip: "source" }, source, h("h4", { i18n: "cleaningTitle", text: t("cleaningTitle") }), cleaning);
+  const roleList = h("ul", { class: "role-list", id: "role-list" });
+  const kindLine = h("p", { class: "muted", id: "kind-line" });
+  const sourceCard = card(
+    ctx,
+    { titleKey: "sourceTitle", tip: "source" },
+    source,
+    kindLine,
+    h("h4", {}, h("span", { i18n: "rolesTitle", text: t("rolesTitle") }), " ", help(ctx, "role")),
+    roleList,
+    h("h4", { i18n: "cleaningTitle", text: t("cleaningTitle") }),
+    cleaning,
+  );
 
   // ---- columns ----
   let cols = [];
@@ -89,6 +100,7 @@ export function createDataPanel(ctx) {
   const joinPick = h("label", { class: "button", htmlFor: "join-file", tip: "joinFile" }, h("span", { i18n: "joinAdd", text: t("joinAdd") }));
   const joinOn = h("select", { id: "join-on", aria: { label: t("joinOn") } });
   const joinRun = h("button", { type: "button", class: "primary", id: "join-run", i18n: "joinRun", text: t("joinRun"), disabled: true });
+  const joinOnLabel = h("label", { class: "inline", hidden: true }, h("span", { i18n: "joinOn", text: t("joinOn") }), joinOn, help(ctx, "joinOn"));
   const joinUse = h("button", { type: "button", id: "join-use", i18n: "joinUse", text: t("joinUse"), hidden: true });
   const joinInfo = h("p", { id: "join-info", class: "muted" });
   const joinState = stateBox(ctx);
@@ -114,7 +126,7 @@ export function createDataPanel(ctx) {
   const joinCard = card(
     ctx,
     { titleKey: "joinTitle", tip: "join", id: "join-card" },
-    h("div", { class: "row wrap" }, joinPick, joinFile, h("label", { class: "inline" }, h("span", { i18n: "joinOn", text: t("joinOn") }), joinOn, help(ctx, "joinOn")), joinRun, joinUse),
+    h("div", { class: "row wrap" }, joinPick, joinFile, joinOnLabel, joinRun, joinUse),
     joinInfo,
     joinState.el,
     discTable.el,
@@ -138,15 +150,26 @@ export function createDataPanel(ctx) {
   function renderSource() {
     const s = info.source ?? {};
     const parts = [
-      `${t("format")}: ${s.format ?? "?"}`,
-      s.encoding && `${t("encoding")}: ${s.encoding}`,
-      s.delimiter && `${t("delimiter")}: ${s.delimiter === "\t" ? "Tab" : s.delimiter}`,
-      s.sheet && `${t("sheet")}: ${s.sheet}`,
-      s.headerRow && `${t("headerRow")}: ${s.headerRow}`,
-      `${t("rows")}: ${fmt(info.rowCount, ctx.i18n.lang(), 0)}`,
-      `${t("columnsCount")}: ${info.columns.length}`,
+      t("kv", t("format"), s.format === "sample" ? t("sampleLabel") : s.format ?? "?"),
+      s.filename && t("kv", t("fileName"), s.filename),
+      s.encoding && t("kv", t("encoding"), s.encoding),
+      s.delimiter && t("kv", t("delimiter"), s.delimiter === "\t" ? "Tab" : s.delimiter),
+      s.sheet && t("kv", t("sheet"), s.sheet),
+      s.headerRow && t("kv", t("headerRow"), s.headerRow),
+      t("kv", t("rows"), fmt(info.rowCount, ctx.i18n.lang(), 0)),
+      t("kv", t("columnsCount"), info.columns.length),
     ];
     source.textContent = parts.filter(Boolean).join(" · ");
+    const roles = info.columns.filter((c) => c.role);
+    fill(
+      roleList,
+      roles.length
+        ? roles.map((c) => h("li", {}, h("span", { class: "role-name", text: t("roles")[c.role] ?? c.role }), " ← ", h("span", { text: c.name })))
+        : h("li", { class: "muted", text: t("noRoles") }),
+    );
+    const kinds = {};
+    for (const c of info.columns) kinds[c.kind] = (kinds[c.kind] ?? 0) + 1;
+    kindLine.textContent = Object.entries(kinds).map(([k, n]) => `${t("kinds")[k] ?? k} ${n}`).join(" · ");
     const items = [];
     for (const c of s.cleaning ?? []) items.push(typeof c === "string" ? c : msg(ctx, c) || [c.column, c.action, c.count].filter((x) => x !== undefined).join(" · "));
     for (const c of s.skipped ?? []) items.push(typeof c === "string" ? c : msg(ctx, c));
@@ -255,6 +278,7 @@ export function createDataPanel(ctx) {
       const mine = new Set(info.columns.map((c) => c.name));
       const common = second.columns.map((c) => c.name).filter((n) => mine.has(n));
       setOptions(joinOn, [{ value: "", label: t("joinAuto") }, ...common.map((n) => ({ value: n }))], "");
+      joinOnLabel.hidden = false;
       joinRun.disabled = false;
       joinInfo.textContent = t("secondLoaded", file.name, second.rowCount, second.columns.length, common.length);
       if (!hasMethod(info, "join")) {

@@ -54,9 +54,20 @@ export function createTour(ctx, container, { steps, showPanel }) {
     ring.style.height = `${r.height + 12}px`;
     const cw = Math.min(360, vw - 16);
     const below = r.bottom + 14;
-    const top = below + 200 < window.innerHeight ? below : Math.max(8, r.top - 214);
-    card.style.left = `${Math.min(Math.max(8, r.left), vw - cw - 8)}px`;
-    card.style.top = `${top}px`;
+    if (below + 200 < window.innerHeight) {
+      card.style.left = `${Math.min(Math.max(8, r.left), vw - cw - 8)}px`;
+      card.style.top = `${below}px`;
+    } else if (r.right + cw + 24 < vw) {
+      // A tall target: beside it, so the card does not hide what it explains.
+      card.style.left = `${r.right + 16}px`;
+      card.style.top = `${Math.max(8, Math.min(r.top, window.innerHeight - 220))}px`;
+    } else if (r.left - cw - 24 > 0) {
+      card.style.left = `${r.left - cw - 16}px`;
+      card.style.top = `${Math.max(8, Math.min(r.top, window.innerHeight - 220))}px`;
+    } else {
+      card.style.left = `${Math.min(Math.max(8, r.left), vw - cw - 8)}px`;
+      card.style.top = `${Math.max(8, r.top - 214)}px`;
+    }
   };
   const show = async () => {
     const s = steps[i];
