@@ -242,7 +242,9 @@ test("guidance: tooltips on focus, the glossary, export hooks", async () => {
 });
 
 test("data: the validation report lists line and column and copies to the clipboard", async () => {
-  const csv = ["工号,姓名,月份,客户满意度", "E1,甲,2024-01,80", "E2,乙,2024-01,abc", "E3,丙,2024-01,90", "E4,丁,2024-01,"].join("\n");
+  // Ten numbers and one "abc" on line 3: a number column with one bad cell (kept as missing, warned).
+  const rows = Array.from({ length: 10 }, (_, i) => `E${i + 3},员工${i},2024-01,${80 + i}`);
+  const csv = ["工号,姓名,月份,客户满意度", "E1,甲,2024-01,80", "E2,乙,2024-01,abc", ...rows].join("\n");
   await page.setInputFiles("#file", { name: "检查.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
   await page.waitForFunction(() => document.getElementById("status").textContent.includes("检查.csv"));
   await openTab("data");
