@@ -29,8 +29,10 @@ function scriptURL(url) {
   return policy ? policy.createScriptURL(href.href) : href.href;
 }
 
-export function connect(url = new URL("./worker.js", import.meta.url)) {
-  const worker = new Worker(scriptURL(url), { type: "module" });
+// `target` is the worker script's URL, or a Worker (anything with postMessage,
+// onmessage and onerror, e.g. one a bundler created) to talk to.
+export function connect(target = new URL("./worker.js", import.meta.url)) {
+  const worker = typeof target === "string" || target instanceof URL ? new Worker(scriptURL(target), { type: "module" }) : target;
   const pending = new Map();
   const netListeners = new Set();
   let next = 1;

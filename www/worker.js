@@ -111,8 +111,15 @@ function resolveArgs(v, depth = 0) {
   return v;
 }
 
+// A wasm object goes back as a handle and its class name ("Dataset", "WhatIf", …),
+// found among the module's exports (names a bundler may shorten are not used).
+function handleOf(obj) {
+  const type = Object.keys(hrlens).find((k) => typeof hrlens[k] === "function" && obj instanceof hrlens[k]);
+  return { handle: keep(obj), type };
+}
+
 function keepResult(result) {
-  if (isWasmObject(result)) return { handle: keep(result) };
+  if (isWasmObject(result)) return handleOf(result);
   if (result && typeof result === "object" && !Array.isArray(result) && !ArrayBuffer.isView(result)) {
     for (const [k, v] of Object.entries(result)) if (isWasmObject(v)) result[k] = { $handle: keep(v) };
   }
@@ -128,7 +135,10 @@ async function run(op, args) {
     }
     case "load": {
       const [file, opts] = args;
-      const bytes = new Uint8Array(await file.arrayBuffer());
+      // A File or Blob from the page; raw bytes from an embedder.
+      const bytes = ArrayBuffer.isView(file)
+        ? new Uint8Array(file.buffer, file.byteOffset, file.byteLength)
+        : file instanceof ArrayBuffer ? new Uint8Array(file) : new Uint8Array(await file.arrayBuffer());
       const ds = hrlens.Dataset.load(bytes, { filename: file.name, ...opts });
       return { handle: keep(ds), ...describe(ds) };
     }
