@@ -31,14 +31,15 @@ export const PANELS = ["data", "segments", "scores", "trends"];
  * panel shown), scorecard (template id or card JSON), sample (load the sample
  * data at once; default true), persist (remember language and tour in
  * localStorage; the full page), tour (offer the first-run tour), host (the
- * element that dispatches `hrlens:*` events; default the container).
+ * element that dispatches `hrlens:*` events; default the container), worker
+ * (a worker URL or Worker-like object for rpc.js; default www/worker.js).
  */
 export function mountApp(container, options = {}) {
   const opts = { sample: true, persist: false, tour: false, ...options };
   const host = opts.host ?? container;
   const i18n = createI18n({ lang: opts.lang, persist: opts.persist });
   const t = i18n.t;
-  const hr = connect();
+  const hr = connect(opts.worker);
   const store = createStore({ dataset: null, periods: [], selection: { org: null, period: null } });
   let files = [];
 

@@ -87,7 +87,7 @@ export function createSegmentsPanel(ctx) {
   const tierRun = h("button", { type: "button", id: "tier-run", i18n: "tierRun", text: t("tierRun") });
   const tierState = stateBox(ctx);
   const tierOut = h("div", { id: "tier-out" });
-  const tierCard = card(ctx, { titleKey: "tierTitle", tip: "tiers", id: "tier-card" }, labelled(ctx, "tierRules", "tierRules", tierRules), tierRun, tierState.el, tierOut);
+  const tierCard = card(ctx, { titleKey: "tierTitle", tip: "tiers", id: "tier-card", cls: "span-2" }, h("div", { class: "tier-edit" }, labelled(ctx, "tierRules", "tierRules", tierRules), tierRun), tierState.el, tierOut);
   tierRun.addEventListener("click", () => runTiers().catch((e) => tierState.error(e)));
 
   // ---- strategy ----
@@ -173,8 +173,8 @@ export function createSegmentsPanel(ctx) {
     const per = Array.from({ length: r.k }, () => []);
     if (proj) for (let i = 0; i < r.labels.length; i++) per[r.labels[i]]?.push([proj[2 * i], proj[2 * i + 1]]);
     map.set({
-      grid: { left: 40, right: 16, top: 40, bottom: 30 },
-      legend: { top: 0, type: "scroll" },
+      grid: { left: 40, right: 40, top: 56, bottom: 30 },
+      legend: { top: 0, type: "scroll", right: 40 },
       tooltip: { trigger: "item" },
       xAxis: { type: "value", scale: true, name: "PC1" },
       yAxis: { type: "value", scale: true, name: "PC2" },
