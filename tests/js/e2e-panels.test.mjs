@@ -205,6 +205,21 @@ test("trends: alerts by severity; one opens its explanation", async () => {
   await shot("zh-trends");
 });
 
+test("switching the language re-renders the panel in place, engine messages included", async () => {
+  const zhMsg = await page.textContent("#alerts .alert-msg >> nth=0");
+  await page.click("#lang");
+  await page.waitForFunction(() => document.querySelector("#trend-card h3").textContent === "Monthly trend");
+  assert.equal(await page.getAttribute("html", "lang"), "en");
+  const enMsg = await page.textContent("#alerts .alert-msg >> nth=0");
+  assert.notEqual(enMsg, zhMsg);
+  assert.match(enMsg, /[a-z]{3,}/);
+  assert.match(await page.textContent("#explain-title"), /went from/);
+  assert.equal(await page.textContent("#tab-trends"), "Trends");
+  await page.click("#lang");
+  await page.waitForFunction(() => document.querySelector("#trend-card h3").textContent === "月度趋势");
+  assert.equal(await page.textContent("#alerts .alert-msg >> nth=0"), zhMsg);
+});
+
 test("segments: runs when this build has ds.segment, else says it is not available", async () => {
   await openTab("segments");
   const hasSegment = await page.evaluate(() => window.hrlens && true);
