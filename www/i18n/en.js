@@ -301,6 +301,7 @@ export default {
   explainHead: (l, m, from, to, b, a, c, n) => `${l}: ${m} went from ${b} (${from}) to ${a} (${to}), ${c}, across ${n} people.`,
   explainAria: (l) => `Each member's contribution to the change of ${l}`,
   explainMethod: (m) => `Contributions by ${m === "sum" ? "sum" : "mean"} decomposition: they add up to the change, with “others” for everyone not listed.`,
+  noIndicators: "No other number column to compare.",
   contributors: "Members who drove it",
   indicatorsMoved: "Indicators that moved most",
   colStatus: "Status",

@@ -301,6 +301,7 @@ export default {
   explainHead: (l, m, from, to, b, a, c, n) => `${l}：${m} 从 ${b}（${from}）变为 ${a}（${to}），变化 ${c}，涉及 ${n} 人。`,
   explainAria: (l) => `${l} 变化中每位成员的贡献`,
   explainMethod: (m) => `按${m === "sum" ? "合计" : "均值"}分解的贡献：各项相加等于总变化，未列出的人员计入“其他”。`,
+  noIndicators: "没有其他可比较的数值列。",
   contributors: "主要贡献成员",
   indicatorsMoved: "变化最大的指标",
   colStatus: "状态",

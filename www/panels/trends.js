@@ -560,7 +560,7 @@ export function createTrendsPanel(ctx) {
     explainTitle.textContent = t("explainHead", a.label, a.metric, month(ex.from, L()), month(ex.to, L()), fmt(ex.before, L(), 2), fmt(ex.after, L(), 2), signed(ex.change, L(), 2), ex.members);
     const cs = ex.contributors ?? [];
     explainChart.set({
-      grid: { left: 110, right: 30, top: 10, bottom: 24 },
+      grid: { left: 110, right: 70, top: 30, bottom: 24 },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
       xAxis: { type: "value" },
       yAxis: { type: "category", inverse: true, data: [...cs.map((c) => c.name ?? c.id), t("rest")], axisLabel: { width: 100, overflow: "truncate" } },
@@ -589,7 +589,7 @@ export function createTrendsPanel(ctx) {
             h("td", { text: t(`status.${c.status}`) }),
             h("td", { class: "num", text: fmt(c.before, L(), 2) }),
             h("td", { class: "num", text: fmt(c.after, L(), 2) }),
-            h("td", { class: ["num", c.effect < 0 ? "down" : "up"], text: signed(c.effect, L(), 3) }),
+            h("td", { class: ["num", c.effect < 0 ? "down" : c.effect > 0 ? "up" : ""], text: signed(c.effect, L(), 3) }),
           ),
         ),
         h("tr", { class: "rest" }, h("td", { text: t("rest") }), h("td"), h("td"), h("td"), h("td", { class: "num", text: signed(ex.rest, L(), 3) })),
@@ -604,6 +604,7 @@ export function createTrendsPanel(ctx) {
       h(
         "tbody",
         {},
+        inds.length ? null : h("tr", {}, h("td", { class: "muted", attrs: { colspan: "5" }, text: t("noIndicators") })),
         inds.map((x) =>
           h("tr", {}, h("td", { text: x.column }), h("td", { class: "num", text: fmt(x.before, L(), 3) }), h("td", { class: "num", text: fmt(x.after, L(), 3) }), h("td", { class: "num", text: pct(x.rel, L()) }), h("td", { class: ["num", x.z < 0 ? "down" : "up"], text: signed(x.z, L(), 2) })),
         ),
