@@ -233,3 +233,40 @@ fn fuzz_regression_totals_never_exceed_100() {
     assert!(s.total.iter().all(|t| t.is_nan() || (0.0..=100.0).contains(t)), "{:?}", s.total);
     assert!(s.total.contains(&100.0));
 }
+
+/// Found by `make fuzz` (target `analyses`, a timeout): a mistyped year
+/// (`7294-03`) stretched every series over 63,255 months. A placeholder such
+/// as `9999-12` would make a large panel allocate tens of gigabytes.
+#[test]
+fn fuzz_regression_a_mistyped_year_is_a_clear_limit_error() {
+    let mut csv = String::from("工号,月份,客户满意度\n");
+    for i in 0..30 {
+        csv.push_str(&format!("E{i},2024-{:02},{}\n", 1 + i % 12, 70 + i));
+    }
+    csv.push_str("E7,9999-12,80\n");
+    let ds = load_named(csv.as_bytes(), "typo.csv").unwrap();
+    let e = trend(&ds, &TrendOptions { metric: "客户满意度".into(), ..TrendOptions::default() }).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Limit);
+    assert_eq!(e.column.as_deref(), Some("月份"));
+    assert!(e.message.en.contains("9999-12") && e.message.zh.contains("9999-12"), "{}", e.message.en);
+    let a = alerts(&ds, &[AlertRule { metric: "客户满意度".into(), below: Some(75.0), ..AlertRule::default() }]);
+    assert_eq!(a.unwrap_err().kind, ErrorKind::Limit);
+}
+
+#[test]
+fn a_trend_too_big_for_memory_is_a_limit_error_before_allocating() {
+    // 200,000 employees × 400 months = 80M cells > the 64M cap.
+    let mut ds = sample(&SampleOptions { employees: 200_000, months: 1, seed: 1 }).unwrap();
+    let n = ds.row_count();
+    let days: Vec<f64> = (0..n).map(|i| if i == 0 { 0.0 } else { 12_145.0 }).collect();
+    ds.add_column(hrlens::engine::Column::date("月份 2", days, hrlens::engine::DateUnit::Day)).unwrap();
+    let o = TrendOptions {
+        metric: "客户满意度".into(),
+        by: Some("工号".into()),
+        period_column: Some("月份 2".into()),
+        ..TrendOptions::default()
+    };
+    let e = trend(&ds, &o).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Limit, "{e:?}");
+    assert!(e.message.en.contains("cells"), "{}", e.message.en);
+}

@@ -5,6 +5,7 @@
 //! facade in `src/wasm.rs` and the CLI in `src/bin/` are thin layers on top.
 #![forbid(unsafe_code)]
 
+pub mod budget;
 pub mod dataset;
 pub mod dates;
 pub mod describe;

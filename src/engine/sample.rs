@@ -23,6 +23,7 @@ use rand_core::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 use serde::Deserialize;
 
+use super::budget;
 use super::dataset::{Column, ColumnKind, Dataset, DateUnit, Interned, Role, Source};
 use super::dates;
 use super::error::{Error, Result};
@@ -98,7 +99,12 @@ impl SampleOptions {
             ));
         }
         match self.employees.checked_mul(self.months) {
-            Some(r) if r <= MAX_SAMPLE_ROWS => Ok(()),
+            // About 30 columns of 8 bytes (numbers, dates, category codes) per row.
+            Some(r) if r <= MAX_SAMPLE_ROWS => budget::check(
+                &format!("a sample of {} employees × {} months", self.employees, self.months),
+                &format!("{} 名员工 × {} 个月的示例数据", self.employees, self.months),
+                budget::bytes(r, 30 * 8),
+            ),
             _ => Err(Error::limit(
                 format!("{} employees × {} months is more than {MAX_SAMPLE_ROWS} rows", self.employees, self.months),
                 format!("{} 名员工 × {} 个月超过 {MAX_SAMPLE_ROWS} 行上限", self.employees, self.months),

@@ -152,6 +152,23 @@ pub(crate) fn string_array<S: AsRef<str>>(items: &[S]) -> js_sys::Array {
     items.iter().map(|s| JsValue::from_str(s.as_ref())).collect()
 }
 
+/// The memory budget in bytes: how much one piece of work (a load, a trend, a
+/// what-if, a k-means run) may allocate before it fails with a `LimitError`
+/// instead of running the tab out of memory.
+#[wasm_bindgen(js_name = memoryBudget)]
+pub fn memory_budget() -> f64 {
+    engine::budget::budget() as f64
+}
+
+/// Set the memory budget in bytes (16 MiB to 3.5 GiB; default 1.5 GiB).
+#[wasm_bindgen(js_name = setMemoryBudget)]
+pub fn set_memory_budget(bytes: f64) -> Result<(), JsValue> {
+    if !(bytes.is_finite() && bytes >= 0.0) {
+        return Err(js_error(Error::param("the memory budget must be a number of bytes", "内存预算必须是字节数")));
+    }
+    engine::budget::set_budget(bytes as u64).map_err(js_error)
+}
+
 /// The library version (the crate's).
 #[wasm_bindgen]
 pub fn version() -> String {

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 
 const pkgDir = new URL("../../pkg/", import.meta.url);
-const { default: init, Dataset, version } = await import(new URL("hrlens.js", pkgDir));
+const { default: init, Dataset, version, memoryBudget, setMemoryBudget } = await import(new URL("hrlens.js", pkgDir));
 await init({ module_or_path: await readFile(new URL("hrlens_bg.wasm", pkgDir)) });
 
 test("package.json names the entry points", async () => {
@@ -81,4 +81,24 @@ test("bad input throws a named Error with file, line and a Chinese message", () 
   const ds = Dataset.sample({ employees: 5, months: 1 });
   assert.throws(() => ds.column("nope"), { name: "ParamError", column: "nope" });
   assert.throws(() => ds.setRole("工号", "boss"), { name: "ParamError" });
+});
+
+test("work past the memory budget fails early with a LimitError that says both sizes", () => {
+  const before = memoryBudget();
+  assert.equal(before, 1.5 * 2 ** 30);
+  setMemoryBudget(16 * 2 ** 20);
+  try {
+    assert.throws(() => Dataset.sample({ employees: 100_000, months: 1 }), (e) => {
+      assert.equal(e.name, "LimitError");
+      assert.match(e.message, /needs about \d+ MiB of memory; the budget is 16 MiB/);
+      assert.match(e.messageZh, /预算为 16 MiB/);
+      return true;
+    });
+    const ds = Dataset.sample({ employees: 5_000, months: 1 }); // hire dates span ~20 years: 5,000 × ~230 cells
+    assert.throws(() => ds.trend({ metric: "客户满意度", by: "工号", periodColumn: "入职日期" }), { name: "LimitError" });
+  } finally {
+    setMemoryBudget(before);
+  }
+  assert.equal(Dataset.sample({ employees: 100_000, months: 1 }).rowCount, 100_000);
+  assert.throws(() => setMemoryBudget(1), { name: "ParamError" });
 });

@@ -37,6 +37,7 @@ use super::rank::{assign_bands, competition_ranks, distribution_cuts, Ranker, NO
 use super::{
     applies_mask, group_codes, population_ids, select_period, BandCount, DimensionScores, ScoreOptions, Scores,
 };
+use crate::engine::budget;
 use crate::engine::dataset::Dataset;
 use crate::engine::error::{Error, Msg, Result};
 
@@ -143,6 +144,12 @@ impl WhatIf {
     ) -> Result<WhatIf> {
         let n = rows.len();
         let m = card.indicators.len();
+        // The normalised matrix, plus per-person scores, ranks and bands.
+        budget::check(
+            &format!("scoring {n} people on {m} indicators"),
+            &format!("对 {n} 人按 {m} 个指标评分"),
+            budget::bytes(n, 8 * m + 8 * (card.dimensions.len() + 2) + 16),
+        )?;
         let mut matrix = Vec::with_capacity(n * m);
         let mut raw = Vec::with_capacity(n);
         let mut out = Vec::with_capacity(n);

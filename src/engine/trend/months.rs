@@ -7,6 +7,11 @@ use crate::engine::error::{Error, Result};
 /// Row offset meaning "no month".
 pub const NO_MONTH: u32 = u32::MAX;
 
+/// The longest span a trend covers (100 years). A longer one is a mistyped
+/// year (`7294-03`) or a sentinel (`9999-12`), and would cost memory for
+/// thousands of empty months per series.
+pub const MAX_MONTHS: usize = 1_200;
+
 /// Month of each row: `offset[row]` months after `first`, or [`NO_MONTH`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowMonths {
@@ -95,6 +100,31 @@ pub fn row_months(col: &Column) -> Result<RowMonths> {
         (Some(f), Some(l)) => (f, (l - f) as usize + 1),
         _ => (0, 0),
     };
+    if len > MAX_MONTHS {
+        let row_of = |target: i32| months.iter().position(|m| *m == Some(target)).unwrap_or(0);
+        let show = |m: i32| dates::format_month(m);
+        let (lo, hi) = (first, first + len as i32 - 1);
+        let value = |m: i32| col.display(row_of(m)).map(|v| v.into_owned()).unwrap_or_default();
+        return Err(Error::limit(
+            format!(
+                "column \"{}\" spans {} to {} ({len} months, first \"{}\", last \"{}\"); a trend covers at most {MAX_MONTHS} months: check for a mistyped year or a placeholder date",
+                col.name,
+                show(lo),
+                show(hi),
+                value(lo),
+                value(hi)
+            ),
+            format!(
+                "列“{}”跨越 {} 至 {}（{len} 个月，最早“{}”，最晚“{}”）；趋势最多覆盖 {MAX_MONTHS} 个月：请检查是否有输错的年份或占位日期",
+                col.name,
+                show(lo),
+                show(hi),
+                value(lo),
+                value(hi)
+            ),
+        )
+        .at_column(&col.name));
+    }
     let offset = months.iter().map(|m| m.map_or(NO_MONTH, |m| (m - first) as u32)).collect();
     Ok(RowMonths { first, len, offset })
 }

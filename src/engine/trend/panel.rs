@@ -11,6 +11,7 @@ use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
+use crate::engine::budget;
 use crate::engine::dataset::Dataset;
 use crate::engine::dates;
 use crate::engine::error::{Error, Result};
@@ -24,6 +25,10 @@ pub const NO_GROUP: u32 = u32::MAX;
 
 /// Entries a median roll-up over an org tree may scatter (rows × depth).
 pub const MAX_MEDIAN_ENTRIES: usize = 200_000_000;
+
+/// Most (group, month) cells one trend may hold: about 0.8 GB of sums and
+/// counts, enough for 2.1M employees × 30 months, well under wasm's 4 GiB.
+pub const MAX_CELLS: usize = 64_000_000;
 
 /// How the rows of a cell become its value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
@@ -195,7 +200,20 @@ pub fn build_panel(
         Some(t) => t.nodes.len(),
         None => grouping.keys.len(),
     };
-    let n_cells = cells_groups.checked_mul(len).ok_or_else(too_big)?;
+    let n_cells = cells_groups.checked_mul(len).filter(|&n| n <= MAX_CELLS).ok_or_else(|| {
+        Error::limit(
+            format!(
+                "a trend of {cells_groups} groups × {len} months needs more than {MAX_CELLS} cells; group by a coarser column or choose fewer months"
+            ),
+            format!("{cells_groups} 个分组 × {len} 个月超过 {MAX_CELLS} 个单元；请按更粗的列分组或减少月份"),
+        )
+    })?;
+    // Sums (f64) and counts (u32) per cell, then the reported copy of both.
+    budget::check(
+        &format!("a trend of {cells_groups} groups × {len} months"),
+        &format!("{cells_groups} 个分组 × {len} 个月的趋势"),
+        budget::bytes(n_cells, 2 * (8 + 4)),
+    )?;
     let (mut out_values, count) = match agg {
         Agg::Mean | Agg::Sum => {
             let accumulate = |scale: f64| {
@@ -258,10 +276,6 @@ pub fn build_panel(
         }
     };
     Ok(Panel { keys: grouping.keys.clone(), labels: grouping.labels.clone(), first: months.first, len, values, count })
-}
-
-fn too_big() -> Error {
-    Error::limit("too many groups × months", "分组数 × 月份数过大")
 }
 
 /// Add each node's cells into its parent's, children first (pre-order reversed).
