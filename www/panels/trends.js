@@ -44,8 +44,27 @@ export function createTrendsPanel(ctx) {
     labelled(ctx, "standard", "standard", standard),
     labelled(ctx, "horizon", "forecast", horizon),
   );
-  for (const c of [metric, agg, windowInput, horizon]) c.addEventListener("change", () => refreshSeries().catch(showError));
-  standard.addEventListener("change", () => drawChart());
+  for (const c of [agg, windowInput, horizon]) c.addEventListener("change", () => refreshSeries().catch(showError));
+  metric.addEventListener("change", async () => {
+    await suggestStandard();
+    await refreshSeries().catch(showError);
+  });
+  // The standard starts as a suggestion (the metric's lower quartile, from the
+  // engine's stats) so the threshold band shows; once edited it is the user's.
+  let standardSuggested = true;
+  standard.addEventListener("change", () => {
+    standardSuggested = false;
+    drawChart();
+  });
+  async function suggestStandard() {
+    if (!standardSuggested || !metric.value) return;
+    try {
+      const st = await ctx.hr.call(info.handle, "stats", metric.value);
+      standard.value = Number.isFinite(st.p25) ? String(Number(st.p25.toPrecision(3))) : "";
+    } catch {
+      standard.value = "";
+    }
+  }
 
   // ---- tree ----
   const treeSearch = h("input", { type: "search", id: "tree-search", class: "vt-filter", attrs: { "data-i18n-ph": "treeSearch", placeholder: t("treeSearch") }, aria: { label: t("treeSearch") } });
@@ -427,7 +446,7 @@ export function createTrendsPanel(ctx) {
             silent: true,
             symbol: "none",
             data: [
-              ...(std !== null && Number.isFinite(std) ? [{ yAxis: std, lineStyle: { color: "#c2410c", type: "solid", width: 1.5 }, label: { formatter: `${t("standard")} ${fmt(std, L(), 2)}`, color: "#c2410c" } }] : []),
+              ...(std !== null && Number.isFinite(std) ? [{ yAxis: std, lineStyle: { color: "#c2410c", type: "solid", width: 1.5 }, label: { formatter: `${t("standard")} ${fmt(std, L(), 2)}`, color: "#c2410c", position: "insideStartTop" } }] : []),
               ...(sel && s.periods.includes(sel) ? [{ xAxis: month(sel, L()), lineStyle: { color: "#7c5cc4", type: "dashed" }, label: { formatter: month(sel, L()), color: "#7c5cc4" } }] : []),
             ],
           },
@@ -634,6 +653,7 @@ export function createTrendsPanel(ctx) {
       state.clear();
       if (changed.includes("dataset") || !metric.options.length) {
         fillControls();
+        await suggestStandard();
         alerts = [];
         shownAlerts = [];
         activeAlert = null;
