@@ -153,6 +153,9 @@ export function mountApp(container, options = {}) {
     emit,
     notify,
     useHandle,
+    /** Re-read the loaded file with other options (sheet, header row, encoding, delimiter). */
+    reload: (loadOpts) => (files[0] ? showDataset(hr.load(files[0], loadOpts, (p) => progress.update(p)), files[0].name, files) : null),
+    hasFile: () => files.length > 0,
   };
 
   const panels = {

@@ -47,12 +47,18 @@ function isWasmObject(v) {
 }
 
 /** What the page needs to show a dataset, plus which optional methods this build has. */
+// The Data panel shows the first issues and, when the build has report(),
+// the counts by kind; warnings() pages when it takes a query (older builds
+// ignore the argument and give all).
+const WARNINGS_SHOWN = 1000;
+
 function describe(ds) {
   const proto = Object.getPrototypeOf(ds);
   return {
     rowCount: ds.rowCount,
     columns: ds.columns(),
-    warnings: ds.warnings(),
+    warnings: ds.warnings({ limit: WARNINGS_SHOWN }),
+    report: typeof ds.report === "function" ? ds.report() : null,
     source: ds.source(),
     caps: {
       methods: Object.getOwnPropertyNames(proto).filter((m) => !m.startsWith("_") && m !== "constructor"),
@@ -126,7 +132,47 @@ function keepResult(result) {
   return result;
 }
 
-async function run(op, args) {
+/**
+ * Load a File: streamed in chunks through DatasetLoader when the build has it
+ * (progress every ~100 ms: bytes, total, rows, rows/s), else read whole.
+ */
+async function loadFile(file, opts, progress) {
+  const base = { filename: file.name, ...opts };
+  const streaming = typeof hrlens.DatasetLoader === "function" && typeof file?.stream === "function";
+  if (!streaming) {
+    // A File or Blob from the page; raw bytes from an embedder.
+    const bytes = ArrayBuffer.isView(file)
+      ? new Uint8Array(file.buffer, file.byteOffset, file.byteLength)
+      : file instanceof ArrayBuffer ? new Uint8Array(file) : new Uint8Array(await file.arrayBuffer());
+    return hrlens.Dataset.load(bytes, base);
+  }
+  const loader = new hrlens.DatasetLoader({ ...base, size: file.size });
+  let reader = null;
+  try {
+    const t0 = performance.now();
+    let last = 0;
+    reader = file.stream().getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      const p = loader.push(value);
+      const now = performance.now();
+      if (now - last > 100) {
+        last = now;
+        const seconds = (now - t0) / 1000;
+        progress({ bytes: p.bytes, total: p.total ?? file.size, rows: p.rows, rowsPerSec: seconds > 0 ? p.rows / seconds : undefined });
+      }
+    }
+    return loader.finish();
+  } catch (e) {
+    reader?.cancel().catch(() => {});
+    throw e;
+  } finally {
+    loader.free();
+  }
+}
+
+async function run(op, args, progress) {
   await ready;
   switch (op) {
     case "sample": {
@@ -135,11 +181,7 @@ async function run(op, args) {
     }
     case "load": {
       const [file, opts] = args;
-      // A File or Blob from the page; raw bytes from an embedder.
-      const bytes = ArrayBuffer.isView(file)
-        ? new Uint8Array(file.buffer, file.byteOffset, file.byteLength)
-        : file instanceof ArrayBuffer ? new Uint8Array(file) : new Uint8Array(await file.arrayBuffer());
-      const ds = hrlens.Dataset.load(bytes, { filename: file.name, ...opts });
+      const ds = await loadFile(file, opts, progress);
       return { handle: keep(ds), ...describe(ds) };
     }
     case "describe":
@@ -175,7 +217,7 @@ async function run(op, args) {
 self.onmessage = async ({ data }) => {
   const { id, op, args = [], shape } = data;
   try {
-    const result = shapeResult(await run(op, args), shape);
+    const result = shapeResult(await run(op, args, (progress) => self.postMessage({ id, progress })), shape);
     self.postMessage({ id, result }, transferables(result));
   } catch (e) {
     self.postMessage({

@@ -275,6 +275,13 @@ test("data: the validation report lists line and column and copies to the clipbo
   const lines = clip.split("\n");
   assert.equal(lines[0], "行\t列\t问题");
   assert.match(lines[1], /^3\t客户满意度\t.*abc/);
+  // The same file read again with a forced encoding.
+  assert.ok(await page.isVisible("#read-options"));
+  await page.selectOption("#opt-encoding", "utf-8");
+  await page.evaluate(() => (document.getElementById("status").textContent = ""));
+  await page.click("#opt-reload");
+  await page.waitForFunction(() => document.getElementById("status").textContent.includes("检查.csv"));
+  assert.match(await page.textContent("#source"), /编码：utf-8/i);
 });
 
 test("a loaded CSV goes through every panel", async () => {

@@ -24,6 +24,34 @@ export function createDataPanel(ctx) {
   const source = h("p", { id: "source", class: "source-line" });
   const cleaning = h("ul", { class: "cleaning", id: "cleaning" });
   const roleList = h("ul", { class: "role-list", id: "role-list" });
+  const skippedHead = h("h4", { i18n: "skippedTitle", text: t("skippedTitle"), hidden: true });
+  const skippedList = h("ul", { class: "skipped", id: "skipped" });
+  // Reading options: re-read the same file another way (sheet, header row, encoding, delimiter).
+  const optEncoding = h("select", { id: "opt-encoding", aria: { label: t("encoding") } });
+  const optDelimiter = h("select", { id: "opt-delimiter", aria: { label: t("delimiter") } });
+  const optSheet = h("select", { id: "opt-sheet", aria: { label: t("sheet") } });
+  const optHeader = h("input", { type: "number", id: "opt-header", min: 0, class: "num-input", aria: { label: t("headerRow") } });
+  const optReload = h("button", { type: "button", id: "opt-reload", i18n: "reload", text: t("reload") });
+  const sheetField = h("label", { class: "field" }, h("span", { i18n: "sheet", text: t("sheet") }), optSheet);
+  const headerField = h("label", { class: "field" }, h("span", { class: "field-label" }, h("span", { i18n: "headerRow", text: t("headerRow") }), help(ctx, "headerRow")), optHeader);
+  const delimiterField = h("label", { class: "field" }, h("span", { i18n: "delimiter", text: t("delimiter") }), optDelimiter);
+  const readOptions = h(
+    "div",
+    { class: "row wrap read-options", id: "read-options", hidden: true },
+    h("label", { class: "field" }, h("span", { class: "field-label" }, h("span", { i18n: "encoding", text: t("encoding") }), help(ctx, "encoding")), optEncoding),
+    delimiterField,
+    sheetField,
+    headerField,
+    optReload,
+  );
+  optReload.addEventListener("click", () => {
+    const opts = {};
+    if (optEncoding.value) opts.encoding = optEncoding.value;
+    if (optDelimiter.value && !delimiterField.hidden) opts.delimiter = optDelimiter.value;
+    if (optSheet.value && !sheetField.hidden) opts.sheet = optSheet.value;
+    if (optHeader.value !== "" && !headerField.hidden && Number(optHeader.value) !== Number(ctx.store.get().dataset?.source?.headerRow)) opts.headerRow = Number(optHeader.value);
+    ctx.reload(opts);
+  });
   const kindLine = h("p", { class: "muted", id: "kind-line" });
   const sourceCard = card(
     ctx,
@@ -34,6 +62,9 @@ export function createDataPanel(ctx) {
     roleList,
     h("h4", { i18n: "cleaningTitle", text: t("cleaningTitle") }),
     cleaning,
+    skippedHead,
+    skippedList,
+    readOptions,
   );
 
   // ---- columns ----
@@ -64,11 +95,20 @@ export function createDataPanel(ctx) {
   });
   const columnsCard = card(ctx, { titleKey: "columnsTitle", tip: "columns" }, columnsTable.el);
 
+  /** A kind code in words (warnings, cleaning steps); an unknown code as it is. */
+  function kindText(family, code) {
+    const k = `${family}.${code}`;
+    const v = t(k);
+    return v === k ? String(code) : v;
+  }
+
   function columnNotes(c) {
     const notes = [];
+    if (c.originalName && c.originalName !== c.name) notes.push(t("noteOriginal", c.originalName));
     if (c.percent) notes.push(t("notePercent"));
-    for (const x of c.cleaning ?? []) notes.push(typeof x === "string" ? x : msg(ctx, x) || x.action || "");
-    if (c.format) notes.push(String(c.format));
+    if (c.boolean) notes.push(t("noteBoolean"));
+    if (c.dateOrder) notes.push(t("noteDateOrder", c.dateOrder.toUpperCase(), Boolean(c.dateAmbiguous)));
+    for (const x of c.cleaning ?? []) notes.push(typeof x === "string" ? x : x.step ? `${kindText("clean", x.step)} ${x.count}` : msg(ctx, x));
     return notes.filter(Boolean).join("；");
   }
 
@@ -101,6 +141,9 @@ export function createDataPanel(ctx) {
   const joinOn = h("select", { id: "join-on", aria: { label: t("joinOn") } });
   const joinRun = h("button", { type: "button", class: "primary", id: "join-run", i18n: "joinRun", text: t("joinRun"), disabled: true });
   const joinOnLabel = h("label", { class: "inline", hidden: true }, h("span", { i18n: "joinOn", text: t("joinOn") }), joinOn, help(ctx, "joinOn"));
+  const joinOnRight = h("select", { id: "join-on-right", aria: { label: t("joinOnRight") } });
+  const joinOnRightLabel = h("label", { class: "inline", hidden: true }, h("span", { i18n: "joinOnRight", text: t("joinOnRight") }), joinOnRight);
+  const joinIds = h("ul", { class: "join-ids", id: "join-ids" });
   const joinUse = h("button", { type: "button", id: "join-use", i18n: "joinUse", text: t("joinUse"), hidden: true });
   const joinInfo = h("p", { id: "join-info", class: "muted" });
   const joinState = stateBox(ctx);
@@ -111,9 +154,12 @@ export function createDataPanel(ctx) {
     exportName: "discrepancies",
     columns: [
       { key: "id", labelKey: "colId", width: "8rem", value: (i) => disc[i].id },
-      { key: "column", labelKey: "colName", width: "minmax(8rem, 1fr)", value: (i) => disc[i].column },
+      { key: "period", labelKey: "period", width: "6rem", value: (i) => disc[i].period ?? "" },
+      { key: "column", labelKey: "colName", width: "minmax(8rem, 1fr)", value: (i) => (disc[i].rightColumn && disc[i].rightColumn !== disc[i].column ? `${disc[i].column} / ${disc[i].rightColumn}` : disc[i].column) },
       { key: "left", labelKey: "colLeft", width: "minmax(6rem, 1fr)", value: (i) => disc[i].left },
       { key: "right", labelKey: "colRight", width: "minmax(6rem, 1fr)", value: (i) => disc[i].right },
+      { key: "kind", labelKey: "colDiscKind", width: "7rem", value: (i) => (disc[i].kind ? t(`disc.${disc[i].kind}`) : "") },
+      { key: "lines", labelKey: "colLines", width: "6rem", value: (i) => (disc[i].leftLine ? `${disc[i].leftLine} / ${disc[i].rightLine ?? "—"}` : "") },
     ],
     emptyKey: "noDiscrepancies",
   });
@@ -126,8 +172,9 @@ export function createDataPanel(ctx) {
   const joinCard = card(
     ctx,
     { titleKey: "joinTitle", tip: "join", id: "join-card" },
-    h("div", { class: "row wrap" }, joinPick, joinFile, joinOnLabel, joinRun, joinUse),
+    h("div", { class: "row wrap" }, joinPick, joinFile, joinOnLabel, joinOnRightLabel, joinRun, joinUse),
     joinInfo,
+    joinIds,
     joinState.el,
     discTable.el,
   );
@@ -167,13 +214,31 @@ export function createDataPanel(ctx) {
         ? roles.map((c) => h("li", {}, h("span", { class: "role-name", text: t("roles")[c.role] ?? c.role }), " ← ", h("span", { text: c.name })))
         : h("li", { class: "muted", text: t("noRoles") }),
     );
+    const fromFile = !["sample", "join"].includes(s.format) && ctx.hasFile();
+    readOptions.hidden = !fromFile;
+    if (fromFile) {
+      setOptions(optEncoding, ["", "utf-8", "gb18030", "gbk", "utf-16le", "utf-16be", "big5"].map((v) => ({ value: v, label: v || t("auto") })), "");
+      delimiterField.hidden = s.format !== "csv";
+      setOptions(optDelimiter, [{ value: "", label: t("auto") }, { value: ",", label: "," }, { value: ";", label: ";" }, { value: "\t", label: "Tab" }, { value: "|", label: "|" }], "");
+      sheetField.hidden = !(s.sheets?.length > 1);
+      if (s.sheets?.length > 1) setOptions(optSheet, s.sheets.map((x) => ({ value: x })), s.sheet);
+      // The header-row override needs a build that reports it (headerRows).
+      headerField.hidden = s.headerRows === undefined;
+      optHeader.value = s.headerRow ?? "";
+    }
     const kinds = {};
     for (const c of info.columns) kinds[c.kind] = (kinds[c.kind] ?? 0) + 1;
     kindLine.textContent = Object.entries(kinds).map(([k, n]) => `${t("kinds")[k] ?? k} ${n}`).join(" · ");
     const items = [];
     for (const c of s.cleaning ?? []) items.push(typeof c === "string" ? c : msg(ctx, c) || [c.column, c.action, c.count].filter((x) => x !== undefined).join(" · "));
-    for (const c of s.skipped ?? []) items.push(typeof c === "string" ? c : msg(ctx, c));
-    for (const c of info.columns) for (const x of c.cleaning ?? []) items.push(`${c.name}: ${typeof x === "string" ? x : msg(ctx, x) || x.action}`);
+    for (const c of info.columns) for (const x of c.cleaning ?? []) items.push(`${c.name}: ${typeof x === "string" ? x : msg(ctx, x) || x.step}`);
+    fill(
+      skippedList,
+      (s.skipped ?? []).slice(0, 50).map((x) =>
+        h("li", {}, h("span", { class: "where", text: t("warningRow", x.line) }), h("span", { class: "muted", text: ` ${kindText("wkind", x.reason)} ` }), h("code", { text: x.text })),
+      ),
+    );
+    skippedHead.hidden = !(s.skipped ?? []).length;
     if (s.format !== "sample") for (const c of info.columns) if (c.percent) items.push(t("cleanPercent", c.name));
     const fromWarnings = (info.warnings ?? []).filter((w) => w.kind === "cleaning");
     for (const w of fromWarnings) items.push(msg(ctx, w));
@@ -187,15 +252,27 @@ export function createDataPanel(ctx) {
 
   function renderIssues() {
     issues = info.warnings ?? [];
-    const byColumn = new Map();
-    for (const w of issues) {
-      const k = w.column ?? t("noColumn");
-      byColumn.set(k, (byColumn.get(k) ?? 0) + 1);
+    const rep = info.report;
+    if (rep) {
+      // The engine's counts (all warnings, by kind; rows skipped; cells cleaned).
+      const kinds = Object.entries(rep.byKind ?? {}).map(([k, n]) => `${kindText("wkind", k)} ${n}`);
+      const cleaned = Object.entries(rep.cleaned ?? {}).map(([k, n]) => `${kindText("clean", k)} ${n}`);
+      issueSummary.textContent = rep.warnings
+        ? t("reportSummary", rep.warnings, Math.min(SHOWN_ISSUES, issues.length), kinds.join("，"), rep.skippedRows ?? 0, cleaned.join("，"))
+        : cleaned.length
+          ? t("reportClean", cleaned.join("，"))
+          : "";
+    } else {
+      const byColumn = new Map();
+      for (const w of issues) {
+        const k = w.column ?? t("noColumn");
+        byColumn.set(k, (byColumn.get(k) ?? 0) + 1);
+      }
+      const top = [...byColumn.entries()].sort((a, b) => b[1] - a[1]).slice(0, 6);
+      issueSummary.textContent = issues.length
+        ? t("issueSummary", issues.length, Math.min(SHOWN_ISSUES, issues.length), top.map(([c, n]) => `${c} ${n}`).join("，"))
+        : "";
     }
-    const top = [...byColumn.entries()].sort((a, b) => b[1] - a[1]).slice(0, 6);
-    issueSummary.textContent = issues.length
-      ? t("issueSummary", issues.length, Math.min(SHOWN_ISSUES, issues.length), top.map(([c, n]) => `${c} ${n}`).join("，"))
-      : "";
     copyButton.disabled = issues.length === 0;
     fill(
       issueList,
@@ -207,7 +284,9 @@ export function createDataPanel(ctx) {
               {},
               w.row ? h("span", { class: "where", text: t("warningRow", w.row) }) : null,
               w.column ? h("span", { class: "where col", text: w.column }) : null,
+              w.file ? h("span", { class: "where", text: w.file }) : null,
               h("span", { class: "what", text: msg(ctx, w) }),
+              w.count > 1 ? h("span", { class: "muted", text: ` ×${w.count}` }) : null,
             ),
           ),
     );
@@ -277,8 +356,10 @@ export function createDataPanel(ctx) {
       joinState.clear();
       const mine = new Set(info.columns.map((c) => c.name));
       const common = second.columns.map((c) => c.name).filter((n) => mine.has(n));
-      setOptions(joinOn, [{ value: "", label: t("joinAuto") }, ...common.map((n) => ({ value: n }))], "");
+      setOptions(joinOn, [{ value: "", label: t("joinAuto") }, ...info.columns.map((c) => ({ value: c.name }))], "");
+      setOptions(joinOnRight, [{ value: "", label: t("joinSame") }, ...second.columns.map((c) => ({ value: c.name }))], "");
       joinOnLabel.hidden = false;
+      joinOnRightLabel.hidden = false;
       joinRun.disabled = false;
       joinInfo.textContent = t("secondLoaded", file.name, second.rowCount, second.columns.length, common.length);
       if (!hasMethod(info, "join")) {
@@ -295,15 +376,25 @@ export function createDataPanel(ctx) {
     if (!second) return;
     joinState.loading("joining");
     try {
-      const opts = joinOn.value ? { on: joinOn.value } : {};
+      const opts = {};
+      if (joinOn.value && joinOnRight.value && joinOnRight.value !== joinOn.value) opts.on = [joinOn.value, joinOnRight.value];
+      else if (joinOn.value) opts.on = joinOn.value;
       joined = await ctx.hr.call(ds.handle, "join", ctx.hr.ref(second.handle), opts);
       joinState.clear();
       disc = joined.discrepancies ?? [];
       discTable.el.hidden = false;
       discTable.setData(disc.length);
-      const left = joined.leftOnly ?? joined.onlyLeft ?? [];
-      const right = joined.rightOnly ?? joined.onlyRight ?? [];
-      joinInfo.textContent = t("joinResult", disc.length, Array.isArray(left) ? left.length : left, Array.isArray(right) ? right.length : right, joined.matched);
+      const sum = joined.summary ?? {};
+      const left = sum.leftOnly ?? joined.leftOnly ?? [];
+      const right = sum.rightOnly ?? joined.rightOnly ?? [];
+      const count = (x) => (Array.isArray(x) ? x.length : x);
+      joinInfo.textContent = t("joinResult", sum.discrepancies ?? disc.length, count(left), count(right), sum.matched ?? joined.matched);
+      fill(
+        joinIds,
+        [["joinLeftOnly", sum.leftOnlyIds], ["joinRightOnly", sum.rightOnlyIds]]
+          .filter(([, ids]) => ids?.length)
+          .map(([k, ids]) => h("li", {}, h("span", { class: "where", text: t(k, ids.length) }), ids.slice(0, 50).join("、"), ids.length > 50 ? "…" : "")),
+      );
       joinUse.hidden = !joined.dataset?.$handle;
       ctx.emit("join", { discrepancies: disc, leftOnly: left, rightOnly: right });
     } catch (e) {
