@@ -385,6 +385,7 @@ export default {
   segNeedFeatures: "Pick at least two features.",
   segHint: "Pick features and press Segment.",
   segQuality: (k, s, ch, db, i) => `k = ${k} · silhouette ${s} · Calinski–Harabasz ${ch} · Davies–Bouldin ${db} · inertia ${i}`,
+  segUnassigned: (n) => `${n0(n)} rows without values for the features are in no segment`,
   segMap: "Map of the segments",
   segMapAria: (k, n) => `Scatter map of ${n0(n)} rows in ${k} segments`,
   kScan: "Why this k",

@@ -385,6 +385,7 @@ export default {
   segNeedFeatures: "请至少选择两个特征。",
   segHint: "选择特征后点击“分群”。",
   segQuality: (k, s, ch, db, i) => `k = ${k} · 轮廓系数 ${s} · Calinski–Harabasz ${ch} · Davies–Bouldin ${db} · 惯性 ${i}`,
+  segUnassigned: (n) => `${n0(n)} 行因特征缺值未归入任何分群`,
   segMap: "分群分布图",
   segMapAria: (k, n) => `${n0(n)} 行、${k} 个分群的散点图`,
   kScan: "为什么是这个 k",

@@ -165,9 +165,20 @@ export function createSegmentsPanel(ctx) {
     return `${t("segment")} ${s + 1}${l ? ` · ${l}` : ""}`;
   }
 
+  function axisName(j) {
+    const e = result?.projectionExplained?.[j];
+    return Number.isFinite(e) ? `PC${j + 1} (${share(e, L())})` : `PC${j + 1}`;
+  }
+
   function renderResult() {
     const r = result;
-    quality.textContent = t("segQuality", r.k, fmt(r.silhouette, L(), 3), fmt(r.calinskiHarabasz, L(), 1), fmt(r.daviesBouldin, L(), 3), fmt(r.inertia, L(), 1));
+    quality.textContent = [
+      t("segQuality", r.k, fmt(r.silhouette, L(), 3), fmt(r.calinskiHarabasz, L(), 1), fmt(r.daviesBouldin, L(), 3), fmt(r.inertia, L(), 1)),
+      r.unassigned ? t("segUnassigned", r.unassigned) : "",
+      ...(r.warnings ?? []).map((w) => msg(ctx, w)),
+    ]
+      .filter(Boolean)
+      .join(" · ");
     // Map: one series per segment, the engine's 2-D projection, large mode for 100k+ points.
     const proj = r.projection;
     const per = Array.from({ length: r.k }, () => []);
@@ -176,8 +187,8 @@ export function createSegmentsPanel(ctx) {
       grid: { left: 40, right: 40, top: 56, bottom: 30 },
       legend: { top: 0, type: "scroll", right: 40 },
       tooltip: { trigger: "item" },
-      xAxis: { type: "value", scale: true, name: "PC1" },
-      yAxis: { type: "value", scale: true, name: "PC2" },
+      xAxis: { type: "value", scale: true, name: axisName(0) },
+      yAxis: { type: "value", scale: true, name: axisName(1) },
       series: per.map((pts, s) => ({ name: segName(s), type: "scatter", data: pts, large: true, largeThreshold: 2000, symbolSize: 4, itemStyle: { color: PALETTE[s % PALETTE.length], opacity: 0.6 } })),
     });
     map.describe(t("segMapAria", r.k, r.labels.length));
@@ -195,7 +206,8 @@ export function createSegmentsPanel(ctx) {
           { name: t("inertia"), type: "bar", yAxisIndex: 1, data: ks.map((x) => x.inertia), itemStyle: { color: "rgba(107,114,128,0.35)" } },
         ],
       });
-      el.querySelector("#kscan-note").textContent = t("kscanNote", r.k);
+      // The engine's own reason for its k when it gives one.
+      el.querySelector("#kscan-note").textContent = msg(ctx, { message: r.kReason, messageZh: r.kReasonZh }) || t("kscanNote", r.k);
     } else {
       scan.clear();
       el.querySelector("#kscan-note").textContent = t("kscanManual");
@@ -221,7 +233,9 @@ export function createSegmentsPanel(ctx) {
             { class: "traits" },
             (p.traits ?? []).slice(0, 5).map((x) => h("span", { class: `trait ${x.z < 0 ? "down" : "up"}`, text: `${x.feature} ${signed(x.z, L(), 2)}σ` })),
           ),
-          p.categories?.length ? h("span", { class: "muted", text: p.categories.map((c) => `${c.column}: ${c.value}`).join("；") }) : null,
+          p.categories?.length
+            ? h("span", { class: "muted", text: p.categories.slice(0, 3).map((c) => `${c.feature ?? c.column}: ${c.value}${Number.isFinite(c.share) ? ` ${share(c.share, L())}` : ""}`).join("；") })
+            : null,
         ),
       ),
     );
