@@ -3,6 +3,7 @@
 #   make serve   build the wasm package and serve the page (sample data loaded)
 #   make test    every test: lint, native, wasm (headless Chromium), Node + browser end-to-end
 #   make build   only build pkg/ (the npm package)
+#   make single  one offline HTML file, dist/hrlens.html (wasm, JS, ECharts, CSS inlined)
 #   make bench   benchmarks (not part of make test), see BENCHMARKS.md
 #   make fuzz    cargo-fuzz every target for FUZZ_SECONDS each (not part of make test), see FUZZING.md
 #
@@ -23,12 +24,13 @@ CHROMIUM ?= /usr/bin/chromium
 CHROMEDRIVER ?= /usr/bin/chromedriver
 export CHROMIUM CHROMEDRIVER
 
-.PHONY: help tools tools-rust tools-node tools-browser build serve test lint test-native test-wasm test-js bench fuzz clean
+.PHONY: help tools tools-rust tools-node tools-browser build single serve test lint test-native test-wasm test-js bench fuzz clean
 
 help:
 	@echo "make serve   build and serve the page at http://127.0.0.1:$(PORT)/ with the sample data"
 	@echo "make test    run every test (lint, native, wasm in Chromium, Node + browser end-to-end)"
 	@echo "make build   build pkg/ only"
+	@echo "make single  write dist/hrlens.html, one file that works offline from disk"
 	@echo "make bench   run the benchmarks and rewrite BENCHMARKS.md"
 
 # ---- installs (idempotent) -------------------------------------------------
@@ -65,15 +67,25 @@ tools-browser:
 
 # ---- build -------------------------------------------------------------------
 
-build: tools pkg/hrlens_bg.wasm
+build: tools pkg/package.json
 
-pkg/hrlens_bg.wasm: $(shell find src -name '*.rs') Cargo.toml Cargo.lock tools/pkg.mjs $(wildcard schema/*.json)
+pkg/hrlens_bg.wasm: $(shell find src -name '*.rs') Cargo.toml Cargo.lock
 	cargo build --release --target $(WASM_TARGET) --lib
 	wasm-bindgen --target web --out-dir pkg --out-name hrlens $(WASM_OUT)
 	node_modules/.bin/wasm-opt -O3 --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int \
 	  --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
 	  pkg/hrlens_bg.wasm -o pkg/hrlens_bg.wasm
+	@echo "wasm: $$(wc -c < pkg/hrlens_bg.wasm) bytes, $$(gzip -9 -c pkg/hrlens_bg.wasm | wc -c) gzipped"
+
+# The package's JS (built from www/ by tools/pkg.mjs), types, schemas and README.
+pkg/package.json: pkg/hrlens_bg.wasm tools/pkg.mjs tools/pkg-readme.md $(wildcard tools/pkg-types/*) \
+                  $(wildcard schema/*.json) $(shell find www -name '*.js')
 	node tools/pkg.mjs
+
+single: build dist/hrlens.html
+
+dist/hrlens.html: pkg/package.json tools/single.mjs $(shell find www -type f) node_modules/.installed
+	node tools/single.mjs
 
 serve: build
 	node tools/serve.mjs --port $(PORT)
@@ -94,7 +106,7 @@ test-native:
 test-wasm: tools-browser
 	CHROMEDRIVER=$(CHROMEDRIVER) cargo test --target $(WASM_TARGET) --test wasm
 
-test-js: build tools-browser
+test-js: build single tools-browser
 	node --test --test-concurrency=1 tests/js/
 
 # ---- benchmarks ----------------------------------------------------------------
@@ -113,4 +125,4 @@ fuzz: tools-rust
 	FUZZ_SECONDS=$(FUZZ_SECONDS) tools/fuzz.sh
 
 clean:
-	rm -rf pkg target/$(WASM_TARGET)
+	rm -rf pkg dist target/$(WASM_TARGET)

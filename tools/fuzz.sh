@@ -19,5 +19,5 @@ for t in $targets; do
     -print_final_stats=1 2>&1 | grep -E '^(#[0-9]+ +DONE|stat::number_of_executed_units|==|SUMMARY|Done)|panicked|ERROR' || true
   total=$((total + $(date +%s) - start))
 done
-echo "fuzzed ${total}s of CPU time in all; artifacts (crashes), if any:"
+echo "fuzzed for ${total}s of wall time in all (build included; one core); artifacts (crashes), if any:"
 ls -1 artifacts/*/ 2>/dev/null || echo "  none"

@@ -50,7 +50,7 @@ const TYPES = {
 
 const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
 // Only these top-level folders are served: nothing else of the checkout leaks.
-const ALLOWED = ["www", "pkg", "node_modules/echarts/dist", "bench", "tests/e2e/fixtures"];
+const ALLOWED = ["www", "pkg", "node_modules/echarts/dist", "bench", "tests/e2e/fixtures", "examples/plain-html"];
 
 export function startServer({ port = 8080, host = "127.0.0.1", quiet = false } = {}) {
   const server = createServer(async (req, res) => {

@@ -10,6 +10,7 @@ pub mod dataset;
 pub mod dates;
 pub mod describe;
 pub mod error;
+pub mod export;
 pub mod ingest;
 pub mod org;
 pub mod roles;

@@ -9,6 +9,7 @@
 //! Areas add their methods in their own files with further
 //! `#[wasm_bindgen] impl Dataset` blocks.
 
+mod export;
 mod page;
 mod score;
 mod trend;

@@ -102,3 +102,158 @@ test("work past the memory budget fails early with a LimitError that says both s
   assert.equal(Dataset.sample({ employees: 100_000, months: 1 }).rowCount, 100_000);
   assert.throws(() => setMemoryBudget(1), { name: "ParamError" });
 });
+
+// ---- the package as embedders install it -------------------------------------
+
+import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync, rmSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { execFileSync } from "node:child_process";
+
+/** A scratch project with node_modules/hrlens → pkg/, as `npm install` would leave it. */
+function project() {
+  const dir = mkdtempSync(join(tmpdir(), "hrlens-embed-"));
+  mkdirSync(join(dir, "node_modules"));
+  symlinkSync(fileURLToPath(pkgDir), join(dir, "node_modules", "hrlens"), "dir");
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module", private: true }));
+  return dir;
+}
+
+test("the exports map names every entry point, and each file is in the package", async () => {
+  const manifest = JSON.parse(await readFile(new URL("package.json", pkgDir), "utf8"));
+  assert.deepEqual(manifest.exports["./worker"], { types: "./remote.d.ts", node: "./remote-node.js", default: "./remote.js" });
+  assert.deepEqual(manifest.exports["./export"], { types: "./export.d.ts", default: "./export.js" });
+  assert.deepEqual(manifest.exports["./workspace"], { types: "./workspace.d.ts", default: "./workspace.js" });
+  assert.equal(manifest.exports["./worker.js"], "./worker.js");
+  for (const f of manifest.files) assert.ok(existsSync(new URL(f, pkgDir)), `${f} is in pkg/`);
+  assert.ok(manifest.files.includes("schema/"));
+  assert.ok(existsSync(new URL("schema/scenario.schema.json", pkgDir)));
+  if (existsSync(new URL("../../www/hr-lens.js", import.meta.url))) {
+    assert.equal(manifest.exports["./hr-lens"], "./hr-lens.js");
+    assert.ok(manifest.files.includes("hr-lens.js"));
+  }
+  const readme = await readFile(new URL("README.md", pkgDir), "utf8");
+  for (const s of ["createHrlens", "Plain HTML", "Vite", "'wasm-unsafe-eval'", "hrlens/workspace"]) assert.ok(readme.includes(s), s);
+  // The worker is the page's own, pointing at the package's wasm API.
+  const worker = await readFile(new URL("worker.js", pkgDir), "utf8");
+  assert.match(worker, /from "\.\/hrlens\.js"/);
+  assert.doesNotMatch(worker, /\.\.\/pkg\//);
+});
+
+test("hrlens/worker in Node: a worker thread with the Dataset/WhatIf API as promises", async () => {
+  const dir = project();
+  try {
+    const entry = join(dir, "probe.mjs");
+    writeFileSync(entry, 'export * from "hrlens/worker"; export * as exp from "hrlens/export"; export * as ws from "hrlens/workspace";');
+    const { createHrlens, exp, ws } = await import(pathToFileURL(entry).href);
+    assert.equal(typeof exp.exportTable, "function");
+    assert.equal(typeof ws.saveWorkspace, "function");
+    const hr = await createHrlens();
+    try {
+      assert.equal(await hr.version(), version());
+      const ds = await hr.sample({ employees: 40, months: 3, seed: 9 });
+      assert.equal(ds.type, "Dataset");
+      assert.equal(ds.rowCount, 120);
+      assert.equal(ds.info.columns.find((c) => c.name === "工号").role, "employeeId");
+      const local = Dataset.sample({ employees: 40, months: 3, seed: 9 });
+      assert.deepEqual(await ds.column("客户满意度"), local.column("客户满意度"), "same numbers as in-process");
+      const w = await ds.whatIf("cs-manager-monthly");
+      assert.equal(w.type, "WhatIf");
+      const before = await w.scores();
+      assert.ok(before.total instanceof Float64Array);
+      const after = await w.setWeights({ 服务质量: 90 });
+      assert.ok(Array.isArray(after.moved));
+      await assert.rejects(ds.column("nope"), (e) => e.name === "ParamError" && e.column === "nope" && /找不到列/.test(e.messageZh));
+      await assert.rejects(hr.noSuchFunction(), { name: "ParamError" });
+      const lines = ["工号,得分", ...Array.from({ length: 11 }, (_, i) => `E${i},${80 + i}`), "E99,abc"];
+      const loaded = await hr.load(new TextEncoder().encode(lines.join("\n") + "\n"), { filename: "a.csv" });
+      assert.equal(loaded.rowCount, 12);
+      assert.equal(loaded.info.source.filename, "a.csv");
+      assert.equal(loaded.info.warnings.length, 1);
+      const blob = await hr.load(new Blob(["工号\nE1\n"]), { filename: "b.csv" });
+      assert.equal(blob.rowCount, 1);
+      const csv = await hr.exportCsv({ columns: [{ name: "x", values: ["=1"] }] });
+      assert.ok(csv instanceof Uint8Array);
+      await w.free();
+      await ds.free();
+      await assert.rejects(ds.columns(), /unknown handle/, "a freed handle is gone");
+    } finally {
+      hr.terminate();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("the package's worker thread cannot reach the network", async () => {
+  const dir = project();
+  try {
+    const { Worker } = await import("node:worker_threads");
+    const probe = join(dir, "probe-worker.mjs");
+    writeFileSync(
+      probe,
+      `import "hrlens/worker.js"; import { parentPort } from "node:worker_threads";
+       fetch("https://example.com/").then(() => parentPort.postMessage("fetched"), (e) => parentPort.postMessage(String(e)));`,
+    );
+    // Load through worker-node.js's globals, as createHrlens does.
+    const boot = join(dir, "boot.mjs");
+    writeFileSync(boot, `await import(${JSON.stringify(pathToFileURL(join(dir, "node_modules/hrlens/worker-node.js")).href)}); await import("./probe-worker.mjs");`);
+    const w = new Worker(boot);
+    const msg = await new Promise((ok, fail) => { w.once("message", ok); w.once("error", fail); });
+    await w.terminate();
+    assert.match(msg, /makes no network requests/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("the TypeScript types check: wasm API, worker wrapper, export and workspace", () => {
+  const dir = project();
+  try {
+    writeFileSync(
+      join(dir, "use.ts"),
+      `import init, { Dataset, exportCsv, type ExportTable } from "hrlens";
+import { createHrlens, type RemoteDataset, type RemoteWhatIf } from "hrlens/worker";
+import { exportTable } from "hrlens/export";
+import { saveWorkspace, loadWorkspace, WorkspaceError } from "hrlens/workspace";
+export async function main(file: File): Promise<number> {
+  await init();
+  const table: ExportTable = { name: "t", columns: [{ name: "a", values: new Float64Array([1]) }] };
+  const bytes: Uint8Array = exportCsv(table, { pseudonymize: { columns: ["a"], secret: "x".repeat(16) } });
+  const hr = await createHrlens();
+  const ds: RemoteDataset = await hr.load(file, { filename: "a.csv" });
+  const n: number = ds.rowCount;
+  const cols = await ds.columns();
+  const w: RemoteWhatIf = await ds.whatIf("cs-manager-monthly");
+  const moved = (await w.setWeights({ a: 1 })).moved.length;
+  const v: string = await hr.version();
+  const x: Uint8Array = await hr.exportXlsx([table]);
+  await exportTable("t", table, { format: "xlsx", rpc: hr.connection });
+  const saved = await saveWorkspace({ files: [{ name: "a.csv", bytes }], settings: { lang: "zh" } }, "passphrase");
+  try { await loadWorkspace(saved, "nope"); } catch (e) { if (e instanceof WorkspaceError) console.log(e.code, e.messageZh); }
+  Dataset.sample({ employees: 1 }).free();
+  // @ts-expect-error: options are checked
+  await hr.sample({ employes: 5 });
+  hr.terminate();
+  return n + cols.length + moved + v.length + x.length;
+}
+`,
+    );
+    writeFileSync(
+      join(dir, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: { strict: true, noEmit: true, target: "es2022", module: "nodenext", moduleResolution: "nodenext", lib: ["es2022", "dom", "esnext.disposable"], skipLibCheck: false },
+        files: ["use.ts"],
+      }),
+    );
+    const tsc = fileURLToPath(new URL("../../node_modules/typescript/bin/tsc", import.meta.url));
+    try {
+      execFileSync(process.execPath, [tsc, "-p", dir], { encoding: "utf8" });
+    } catch (e) {
+      assert.fail(`tsc found errors:\n${e.stdout}${e.stderr}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

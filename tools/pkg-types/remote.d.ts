@@ -1,0 +1,71 @@
+// Types of `hrlens/worker` (remote.js): the Dataset / WhatIf API, each call a promise.
+import type * as H from "./hrlens.js";
+
+/** Anything rpc.js can talk to: a Web Worker, or an adapter with the same surface. */
+export interface WorkerLike {
+  postMessage(message: unknown, transfer?: unknown[]): void;
+  onmessage: ((event: { data: any }) => void) | null;
+  onerror: ((event: any) => void) | null;
+  terminate(): void;
+}
+
+/** The page's worker protocol (rpc.js), for what the wrapper does not cover. */
+export interface Connection {
+  sample(opts?: H.SampleOptions): Promise<unknown>;
+  load(data: unknown, opts?: H.LoadOptions): Promise<unknown>;
+  call(handle: number, method: string, ...args: unknown[]): Promise<unknown>;
+  module(fn: string, ...args: unknown[]): Promise<unknown>;
+  free(handle: number): Promise<null>;
+  terminate(): void;
+}
+
+/** A wasm result object seen from the main thread. */
+export type RemoteOf<R> = R extends H.WhatIf ? RemoteWhatIf : R extends H.Dataset ? RemoteDataset : R;
+
+/** Every method of T, returning a promise of its (remote) result. */
+export type Methods<T> = {
+  [K in keyof T as K extends "free" ? never : K extends string ? (T[K] extends (...args: any[]) => any ? K : never) : never]:
+    T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<RemoteOf<R>> : never;
+};
+
+export interface RemoteObject {
+  /** The object's handle in the worker. */
+  readonly handle: number;
+  /** Release the wasm object (also done when this object is garbage-collected). */
+  free(): Promise<void>;
+}
+
+export type RemoteDataset = Methods<H.Dataset> & RemoteObject & {
+  readonly type: "Dataset";
+  readonly rowCount: number;
+  /** What loading found, as of load time. */
+  readonly info: { columns: H.ColumnInfo[]; warnings: H.DataWarning[]; source: H.SourceInfo };
+};
+
+export type RemoteWhatIf = Methods<H.WhatIf> & RemoteObject & { readonly type: "WhatIf" };
+
+type Module = typeof H;
+/** The package's functions (version, ahpWeights, exportCsv, exportXlsx, pseudonymize, …). */
+export type RemoteFunctions = {
+  [K in keyof Module as K extends "default" | "initSync" ? never : Module[K] extends (...args: any[]) => any ? K : never]:
+    Module[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<RemoteOf<R>> : never;
+};
+
+export type Hrlens = RemoteFunctions & {
+  /** The built-in sample panel. */
+  sample(opts?: H.SampleOptions): Promise<RemoteDataset>;
+  /** Load a File, Blob or bytes (name bytes with `opts.filename`). */
+  load(data: Blob | ArrayBuffer | Uint8Array, opts?: H.LoadOptions): Promise<RemoteDataset>;
+  /** Stop the worker. */
+  terminate(): void;
+  readonly connection: Connection;
+};
+
+/**
+ * Spawn the worker (the package's worker.js unless you pass your own) and wait
+ * until its wasm is ready.
+ */
+export function createHrlens(opts?: { worker?: WorkerLike | URL | string }): Promise<Hrlens>;
+
+/** The promise API over an existing connection. */
+export function wrap(conn: Connection, opts?: { sendBytes?: boolean }): Hrlens;
