@@ -11,6 +11,7 @@ import { createTabs } from "./ui/tabs.js";
 import { errorText } from "./ui/states.js";
 import { progressBar } from "./ui/states.js";
 import { menuButton } from "./ui/menu.js";
+import { askPassphrase, pickFile } from "./ui/ask.js";
 import { createGlossary } from "./ui/glossary.js";
 import { createTour, tourDone } from "./ui/tour.js";
 import { createNetMeter } from "./ui/netmeter.js";
@@ -99,16 +100,48 @@ export function mountApp(container, options = {}) {
   const printButton = h("button", { id: "print", type: "button", i18n: "print", text: t("print"), tip: "print" });
   const glossaryButton = h("button", { id: "glossary-open", type: "button", i18n: "glossary", text: t("glossary"), tip: "glossary" });
   const tourButton = h("button", { id: "tour-open", type: "button", i18n: "tour", text: t("tour"), tip: "tour" });
+  // Privacy settings: pseudonymised exports (a per-workspace secret), small-group suppression.
+  let privacy = { pseudonymize: false, minGroup: 5, secret: hooks.newSecret() };
   const workspace = menuButton(
     { t, notify: (...a) => notify(...a) },
     {
       labelKey: "workspace",
       tipKey: "workspace",
       items: () => [
-        { labelKey: "wsSave", action: "save-workspace", run: () => hooks.workspace("saveWorkspace", snapshot()) },
-        { labelKey: "wsOpen", action: "open-workspace", run: async () => restore(await hooks.workspace("openWorkspace")) },
-        { labelKey: "scSave", action: "save-scenario", run: () => hooks.workspace("saveScenario", snapshot({ data: false })) },
-        { labelKey: "scOpen", action: "open-scenario", run: async () => restore(await hooks.workspace("openScenario")) },
+        {
+          labelKey: "wsSave",
+          action: "save-workspace",
+          run: async () => {
+            const pass = await askPassphrase({ t }, root, { confirm: true });
+            if (!pass) return;
+            await hooks.saveWorkspace(snapshot(), pass);
+            notify(t("wsSaved"));
+          },
+        },
+        {
+          labelKey: "wsOpen",
+          action: "open-workspace",
+          run: async () => {
+            const file = await pickFile(root, `${hooks.WORKSPACE_EXTENSION},application/octet-stream`);
+            if (!file) return;
+            const pass = await askPassphrase({ t }, root);
+            if (!pass) return;
+            await restore(await hooks.openWorkspace(file, pass));
+            notify(t("wsOpened", file.name));
+          },
+        },
+        { labelKey: "scSave", action: "save-scenario", run: () => hooks.saveScenario(toScenario()) },
+        {
+          labelKey: "scOpen",
+          action: "open-scenario",
+          run: async () => {
+            const file = await pickFile(root, ".json,application/json");
+            if (!file) return;
+            await restore(fromScenario(await hooks.openScenario(file)));
+            notify(t("scOpened", file.name));
+          },
+        },
+        { labelKey: "privacySettings", action: "privacy", run: () => openPrivacy() },
       ],
     },
   );
@@ -153,6 +186,16 @@ export function mountApp(container, options = {}) {
     emit,
     notify,
     useHandle,
+    privacy: () => ({ ...privacy }),
+    /**
+     * Which groups of a group view to show as "—" (the engine's small-group
+     * rule, with complementary suppression); sizes = headcounts.
+     */
+    async suppressed(sizes) {
+      if (!(privacy.minGroup > 1) || !sizes.length) return sizes.map(() => false);
+      const r = await hr.module("suppressSmallGroups", sizes.map((x) => Number(x) || 0), { minSize: privacy.minGroup });
+      return r.suppressed;
+    },
     /** Re-read the loaded file with other options (sheet, header row, encoding, delimiter). */
     reload: (loadOpts) => (files[0] ? showDataset(hr.load(files[0], loadOpts, (p) => progress.update(p)), files[0].name, files) : null),
     hasFile: () => files.length > 0,
@@ -408,7 +451,42 @@ export function mountApp(container, options = {}) {
     if (refresh && active === "scores") runActive();
   }
 
-  // ---- workspace ----
+  // ---- privacy settings ----
+  const pseudoBox = h("input", { type: "checkbox", id: "privacy-pseudo" });
+  const minGroupInput = h("input", { type: "number", id: "privacy-min", min: 0, max: 1000, class: "num-input" });
+  const privacyDone = h("button", { type: "button", class: "primary", text: t("close"), i18n: "close" });
+  const privacyDialog = h(
+    "dialog",
+    { class: "ask", id: "privacy-dialog", aria: { labelledby: "privacy-title" } },
+    h(
+      "div",
+      { class: "ask-form" },
+      h("h2", { id: "privacy-title", i18n: "privacySettings", text: t("privacySettings") }),
+      h("label", { class: "check" }, pseudoBox, h("span", { i18n: "privacyPseudo", text: t("privacyPseudo") })),
+      h("p", { class: "muted", i18n: "privacyPseudoHint", text: t("privacyPseudoHint") }),
+      h("label", { class: "field" }, h("span", { i18n: "privacyMin", text: t("privacyMin") }), minGroupInput),
+      h("p", { class: "muted", i18n: "privacyMinHint", text: t("privacyMinHint") }),
+      h("div", { class: "row" }, privacyDone),
+    ),
+  );
+  root.append(privacyDialog);
+  function openPrivacy() {
+    pseudoBox.checked = privacy.pseudonymize;
+    minGroupInput.value = String(privacy.minGroup);
+    privacyDialog.showModal();
+  }
+  privacyDone.addEventListener("click", () => privacyDialog.close());
+  privacyDialog.addEventListener("close", () => setPrivacy({ pseudonymize: pseudoBox.checked, minGroup: Math.max(0, Math.floor(Number(minGroupInput.value) || 0)) }));
+  function setPrivacy(p) {
+    const before = privacy;
+    privacy = { ...privacy, ...p };
+    if (before.minGroup !== privacy.minGroup) {
+      for (const k of PANELS) pending[k].add("privacy");
+      runActive();
+    }
+  }
+
+  // ---- workspace and scenarios ----
   function snapshot({ data = true } = {}) {
     return {
       version: 1,
@@ -417,12 +495,44 @@ export function mountApp(container, options = {}) {
       selection: { ...store.get().selection },
       files: data ? files : [],
       sample: data && files.length === 0,
+      privacy: data ? { ...privacy } : { pseudonymize: privacy.pseudonymize, minGroup: privacy.minGroup },
       panels: Object.fromEntries(PANELS.map((k) => [k, panels[k].settings()])),
     };
+  }
+  /** A scenario file: the card with its weights, the alert and tier rules, the settings — no data. */
+  function toScenario() {
+    const snap = snapshot({ data: false });
+    const card = snap.panels.scores.card;
+    let tierRules = [];
+    try {
+      const parsed = JSON.parse(snap.panels.segments.tierRules ?? "null");
+      tierRules = Array.isArray(parsed) ? parsed : Array.isArray(parsed?.rules) ? parsed.rules : [];
+    } catch {
+      tierRules = [];
+    }
+    const options = { ...snap };
+    delete options.files;
+    delete options.sample;
+    return {
+      name: card?.name ?? "hrlens",
+      scorecards: card ? [card] : [],
+      alertRules: panels.trends.rules(),
+      tierRules,
+      options,
+    };
+  }
+  function fromScenario(sc) {
+    const o = sc.options ?? {};
+    const card = sc.scorecards?.[0];
+    const scores = { ...(o.panels?.scores ?? {}) };
+    if (card && typeof card === "object") scores.card = card;
+    else if (typeof card === "string") Object.assign(scores, { card: null, cardId: card });
+    return { lang: o.lang, panel: o.panel, selection: o.selection, privacy: o.privacy, panels: { ...(o.panels ?? {}), scores } };
   }
   async function restore(s) {
     if (!s) return;
     if (s.lang) setLang(s.lang);
+    if (s.privacy) setPrivacy({ pseudonymize: Boolean(s.privacy.pseudonymize), minGroup: Number(s.privacy.minGroup) || 0, ...(s.privacy.secret ? { secret: s.privacy.secret } : {}) });
     for (const k of PANELS) panels[k].restore?.(s.panels?.[k]);
     if (s.files?.length) await loadFile(s.files[0]);
     else if (s.sample) await loadSample();

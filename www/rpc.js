@@ -9,17 +9,20 @@
 //   hr.load(file, opts, (progress) => …)              // progress of long loads, when the worker sends it
 
 // Under `require-trusted-types-for 'script'` a Worker URL must be a
-// TrustedScriptURL. This policy passes only URLs of this page's own origin.
+// TrustedScriptURL. This policy passes only the page's own worker: a URL of
+// this origin (or of the page's folder on file://), or the worker inlined as
+// a data: URL by the single-file build — never a script from elsewhere.
 let policy = null;
+const ownScript = (x) => x.origin === location.origin || x.protocol === "file:" || (x.protocol === "data:" && x.href.startsWith("data:text/javascript"));
 function scriptURL(url) {
   const href = new URL(url, location.href);
-  if (href.origin !== location.origin && href.protocol !== "file:") throw new Error(`refusing worker from ${href.origin}`);
+  if (!ownScript(href)) throw new Error(`refusing worker from ${href.origin}`);
   if (!policy && globalThis.trustedTypes?.createPolicy) {
     try {
       policy = globalThis.trustedTypes.createPolicy("hrlens", {
         createScriptURL: (u) => {
           const x = new URL(u, location.href);
-          return x.origin === location.origin || x.protocol === "file:" ? x.href : null;
+          return ownScript(x) ? x.href : null;
         },
       });
     } catch {

@@ -10,6 +10,7 @@ import { openBrowser, isLocal } from "./browser.mjs";
 const EVIL_NAME = "<img src=x onerror=alert(1)>";
 const EVIL_HEADER = '"><script>alert(2)</script>';
 const EVIL_DIM = "<svg onload=alert(3)>";
+const FORMULA = "=cmd|' /C calc'!A0";
 
 let server, browser, page;
 const shots = new URL("../../test-results/", import.meta.url);
@@ -24,7 +25,7 @@ function hostileCsv() {
     ["E04", "赵一", "E02"],
     ["E05", "钱二", "E02"],
     ["E06", EVIL_NAME, "E03"],
-    ["E07", "孙三", "E03"],
+    ["E07", `"${FORMULA}"`, "E03"],
   ];
   const lines = [header.join(",")];
   for (let m = 1; m <= 6; m++) {
@@ -126,6 +127,20 @@ test("a scorecard with markup in its names renders as text; the hostile person i
   await page.waitForSelector('#radar-card .chart[data-ready="true"]');
   await page.screenshot({ path: new URL("hostile-scores.png", shots).pathname, fullPage: true });
   await noMarkupRan();
+});
+
+test("an exported table neutralises formula-looking cells (OWASP), in CSV and XLSX", async () => {
+  const exportAs = async (format) => {
+    await page.click("#ranking .menu-button");
+    const [dl] = await Promise.all([page.waitForEvent("download"), page.click(`#ranking .menu-item[data-action="${format}"]`)]);
+    return (await import("node:fs/promises")).readFile(await dl.path());
+  };
+  const csv = (await exportAs("csv")).toString("utf8");
+  assert.ok(csv.includes(`'${FORMULA}`), "the formula is prefixed with '");
+  for (const line of csv.split(/\r?\n/)) for (const cell of line.split(",")) assert.ok(!/^"?=/.test(cell), `cell ${cell}`);
+  assert.ok(csv.includes(EVIL_NAME), "markup stays text");
+  const xlsx = await exportAs("xlsx");
+  assert.equal(xlsx.subarray(0, 2).toString("latin1"), "PK");
 });
 
 test("nothing ran, nothing left the machine, the CSP held", async () => {

@@ -249,11 +249,14 @@ test("guidance: tooltips on focus, the glossary, export hooks", async () => {
   for (const term of ["k-means 聚类", "轮廓系数", "AHP 一致性", "强制分布", "环比 / 同比"]) assert.ok(terms.includes(term), term);
   await page.keyboard.press("Escape");
   await page.waitForSelector("dialog.glossary:not([open])", { state: "attached" });
-  // Until the product branch plugs exports in, a menu says so politely (no error).
+  // The ranking's export menu writes the table as shown (CSV in wasm, with a BOM for Excel).
   await page.click("#ranking .menu-button");
-  await page.click('#ranking .menu-item[data-action="csv"]');
-  await page.waitForSelector(".toast");
-  assert.match(await page.textContent(".toast"), /此版本暂不提供/);
+  const [dl] = await Promise.all([page.waitForEvent("download"), page.click('#ranking .menu-item[data-action="csv"]')]);
+  assert.match(dl.suggestedFilename(), /^排名\.csv$/);
+  const csv = (await (await import("node:fs/promises")).readFile(await dl.path(), "utf8")).replace(/^\ufeff/, "");
+  const [head, first] = csv.split(/\r?\n/);
+  assert.match(head, /^名次,编号,人员,等级,总分,/);
+  assert.match(first, /^1,E\d{5},/);
 });
 
 test("data: the validation report lists line and column and copies to the clipboard", async () => {

@@ -90,8 +90,8 @@ export function createScoresPanel(ctx, { initialCard } = {}) {
   function buildRanking() {
     const cols = [
       { key: "rank", labelKey: "colRank", num: true, width: "4.6rem", value: (i) => scores.rank[view[i]], keys: (rows) => Float64Array.from(rows, (i) => scores.rank[view[i]]) },
-      { key: "id", labelKey: "colId", width: "6rem", value: (i) => scores.ids[view[i]] },
-      { key: "name", labelKey: "colPerson", width: "minmax(6rem, 1fr)", value: (i) => personName(view[i]) },
+      { key: "id", labelKey: "colId", width: "6rem", pii: true, value: (i) => scores.ids[view[i]] },
+      { key: "name", labelKey: "colPerson", width: "minmax(6rem, 1fr)", pii: true, value: (i) => personName(view[i]) },
       {
         key: "band",
         labelKey: "colBand",
@@ -191,17 +191,20 @@ export function createScoresPanel(ctx, { initialCard } = {}) {
   const calSummary = h("p", { class: "muted", id: "cal-summary" });
   const calChart = createChart(ctx, { name: "calibration", labelKey: "calTitle" });
   let calGroups = [];
+  let calHidden = [];
+  const ch = (i, v) => (calHidden[i] ? null : v);
   const calTable = createTable(ctx, {
     id: "cal-groups",
     labelKey: "calGroups",
     exportName: "calibration",
+    // Groups under the privacy setting's size show "—" (calHidden); exports apply the same rule in the engine.
     columns: [
-      { key: "group", labelKey: "colManager", width: "minmax(7rem, 1fr)", value: (i) => groupLabel(calGroups[i].group) },
-      { key: "n", labelKey: "colN", num: true, width: "3.5rem", value: (i) => calGroups[i].n },
-      { key: "mean", labelKey: "colBefore", num: true, width: "5rem", value: (i) => calGroups[i].mean, render: (i) => fmt(calGroups[i].mean, L(), 2) },
-      { key: "rest", labelKey: "colRestMean", num: true, width: "5rem", value: (i) => calGroups[i].restMean, render: (i) => fmt(calGroups[i].restMean, L(), 2) },
-      { key: "d", labelKey: "colCohensD", tipKey: "cohensD", num: true, width: "5rem", value: (i) => calGroups[i].cohensD, render: (i) => signed(calGroups[i].cohensD, L(), 2) },
-      { key: "flag", labelKey: "colFlag", width: "6rem", value: (i) => (calGroups[i].flag ? t(`flag.${calGroups[i].flag}`) : ""), render: (i) => flagChip(calGroups[i].flag) },
+      { key: "group", labelKey: "colManager", width: "minmax(7rem, 1fr)", pii: true, value: (i) => groupLabel(calGroups[i].group) },
+      { key: "n", labelKey: "colN", num: true, size: true, width: "3.5rem", value: (i) => calGroups[i].n },
+      { key: "mean", labelKey: "colBefore", num: true, width: "5rem", value: (i) => ch(i, calGroups[i].mean), render: (i) => fmt(ch(i, calGroups[i].mean), L(), 2) },
+      { key: "rest", labelKey: "colRestMean", num: true, width: "5rem", value: (i) => ch(i, calGroups[i].restMean), render: (i) => fmt(ch(i, calGroups[i].restMean), L(), 2) },
+      { key: "d", labelKey: "colCohensD", tipKey: "cohensD", num: true, width: "5rem", value: (i) => ch(i, calGroups[i].cohensD), render: (i) => signed(ch(i, calGroups[i].cohensD), L(), 2) },
+      { key: "flag", labelKey: "colFlag", width: "6rem", value: (i) => (calHidden[i] ? "—" : calGroups[i].flag ? t(`flag.${calGroups[i].flag}`) : ""), render: (i) => (calHidden[i] ? "—" : flagChip(calGroups[i].flag)) },
     ],
     emptyKey: "noRows",
   });
@@ -769,6 +772,7 @@ export function createScoresPanel(ctx, { initialCard } = {}) {
     const c = await ctx.hr.call(info.handle, "calibrate", calColumn.value, opts);
     calState.clear();
     calGroups = c.groups;
+    calHidden = await ctx.suppressed(calGroups.map((g) => g.n));
     calTable.setData(calGroups.length);
     const flagged = calGroups.filter((g) => g.flag);
     calSummary.textContent = t("calSummary", c.column, groupLabel(c.by), month(c.period, L()), fmt(c.orgMean, L(), 2), fmt(c.orgSd, L(), 2), flagged.length, calGroups.length);
@@ -897,6 +901,8 @@ export function createScoresPanel(ctx, { initialCard } = {}) {
         }
       } else if (changed.includes("org") && scores) {
         applyScores(scores, { fresh: true });
+      } else if (changed.includes("privacy") && calGroups.length) {
+        await runCalibration();
       }
     },
     onLang() {

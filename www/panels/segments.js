@@ -154,6 +154,7 @@ export function createSegmentsPanel(ctx) {
       strategy: labelOf(ctx, p.strategy ?? {}, "strategy") || "",
       effect: labelOf(ctx, p.strategy ?? {}, "effect") || "",
     }));
+    await suppress();
     renderResult();
     ctx.emit("segments", { k: r.k, labels: r.labels, sizes: r.sizes, profiles: r.profiles, silhouette: r.silhouette, kScan: r.kScan });
     if (tiers) runTiers().catch(() => {});
@@ -218,10 +219,24 @@ export function createSegmentsPanel(ctx) {
     memberWrap.replaceChildren();
   }
 
+  let segHidden = [];
+  async function suppress() {
+    segHidden = await ctx.suppressed((result?.profiles ?? []).map((p) => p.size));
+  }
+
   function renderProfiles() {
     fill(
       profiles,
-      (result.profiles ?? []).map((p) =>
+      (result.profiles ?? []).map((p, i) =>
+        segHidden[i]
+          ? h(
+              "button",
+              { type: "button", class: "profile suppressed", dataset: { segment: p.segment }, disabled: true },
+              h("span", { class: "swatch", dataset: { s: p.segment % PALETTE.length } }),
+              h("span", { class: "profile-name", text: segName(p.segment) }),
+              h("span", { class: "muted", text: t("suppressedView", ctx.privacy().minGroup) }),
+            )
+          :
         h(
           "button",
           { type: "button", class: "profile", dataset: { segment: p.segment }, on: { click: () => showMembers(p.segment) } },
@@ -299,6 +314,7 @@ export function createSegmentsPanel(ctx) {
       columns: memberCols.map((c) => ({
         key: c.name,
         label: () => c.name,
+        pii: c.name === idCol || c.name === nameCol,
         num: c.data instanceof Float64Array,
         width: c.data instanceof Float64Array ? "6rem" : "minmax(6rem, 1fr)",
         value: (i) => c.data[members[i]],
@@ -324,11 +340,12 @@ export function createSegmentsPanel(ctx) {
     tiers = await ctx.hr.call(info.handle, "tier", rules);
     tierState.clear();
     const counts = Object.entries(tiers.counts ?? {});
+    const tierHidden = await ctx.suppressed(counts.map(([, v]) => v));
     const countTable = h(
       "table",
       { class: "mini", id: "tier-counts" },
       h("thead", {}, h("tr", {}, h("th", { text: t("tier") }), h("th", { class: "num", text: t("colSize") }))),
-      h("tbody", {}, counts.map(([k, v]) => h("tr", {}, h("td", { text: k }), h("td", { class: "num", text: String(v) })))),
+      h("tbody", {}, counts.map(([k, v], i) => h("tr", {}, h("td", { text: k }), h("td", { class: "num", text: tierHidden[i] ? "—" : String(v) })))),
     );
     const cross = tiers.crossTab ?? tiers.matrix ?? null;
     let crossTable = null;
@@ -386,6 +403,10 @@ export function createSegmentsPanel(ctx) {
         await runSegment().catch((e) => state.error(e));
       } else if ((changed.includes("org") || changed.includes("period")) && memberSeg >= 0 && result) {
         await showMembers(memberSeg);
+      } else if (changed.includes("privacy") && result) {
+        await suppress();
+        renderResult();
+        if (tiers) await runTiers();
       }
     },
     onLang() {

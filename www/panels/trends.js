@@ -28,6 +28,8 @@ export function createTrendsPanel(ctx) {
   let shownAlerts = [];
   let activeAlert = null;
   let generation = 0;
+  let hidden = []; // per series row: suppressed by the small-group setting
+  const hv = (i, v) => (hidden[i] ? null : v);
 
   // ---- controls ----
   const metric = h("select", { id: "trend-metric", aria: { label: t("metric") } });
@@ -86,14 +88,15 @@ export function createTrendsPanel(ctx) {
     id: "trend-compare",
     labelKey: "compareTable",
     exportName: "trend-comparison",
+    // Rows of units under the privacy setting's group size show "—" (hidden[i]).
     columns: [
       { key: "label", labelKey: "colGroup", width: "minmax(8rem, 1.3fr)", value: (i) => rowLabel(series[i], i) },
-      { key: "value", labelKey: "colValue", num: true, width: "5.5rem", value: (i) => series[i].comparison?.value, render: (i) => fmt(series[i].comparison?.value, L(), 2) },
-      { key: "prev", labelKey: "colVsPrev", tipKey: "momyoy", num: true, width: "8.5rem", value: (i) => series[i].comparison?.previous?.rel, render: (i) => changeCell(series[i].comparison?.previous) },
-      { key: "yoy", labelKey: "colVsYear", tipKey: "momyoy", num: true, width: "7rem", value: (i) => series[i].comparison?.lastYear?.rel, render: (i) => changeCell(series[i].comparison?.lastYear) },
-      { key: "trail", label: () => t("colVsTrail", series[0]?.comparison?.trailingMonths ?? 3), num: true, width: "8rem", value: (i) => series[i].comparison?.trailing?.rel, render: (i) => changeCell(series[i].comparison?.trailing) },
-      { key: "slope", labelKey: "colSlope", tipKey: "slope", num: true, width: "7rem", value: (i) => series[i].slope, render: (i) => signed(series[i].slope, L(), 3) },
-      { key: "next", labelKey: "colForecast", tipKey: "forecast", num: true, width: "7rem", value: (i) => series[i].forecast?.points?.[0]?.value, render: (i) => fmt(series[i].forecast?.points?.[0]?.value, L(), 2) },
+      { key: "value", labelKey: "colValue", num: true, width: "5.5rem", value: (i) => hv(i, series[i].comparison?.value), render: (i) => fmt(hv(i, series[i].comparison?.value), L(), 2) },
+      { key: "prev", labelKey: "colVsPrev", tipKey: "momyoy", num: true, width: "8.5rem", value: (i) => hv(i, series[i].comparison?.previous?.rel), render: (i) => (hidden[i] ? "—" : changeCell(series[i].comparison?.previous)) },
+      { key: "yoy", labelKey: "colVsYear", tipKey: "momyoy", num: true, width: "7rem", value: (i) => hv(i, series[i].comparison?.lastYear?.rel), render: (i) => (hidden[i] ? "—" : changeCell(series[i].comparison?.lastYear)) },
+      { key: "trail", label: () => t("colVsTrail", series[0]?.comparison?.trailingMonths ?? 3), num: true, width: "8rem", value: (i) => hv(i, series[i].comparison?.trailing?.rel), render: (i) => (hidden[i] ? "—" : changeCell(series[i].comparison?.trailing)) },
+      { key: "slope", labelKey: "colSlope", tipKey: "slope", num: true, width: "7rem", value: (i) => hv(i, series[i].slope), render: (i) => signed(hv(i, series[i].slope), L(), 3) },
+      { key: "next", labelKey: "colForecast", tipKey: "forecast", num: true, width: "7rem", value: (i) => hv(i, series[i].forecast?.points?.[0]?.value), render: (i) => fmt(hv(i, series[i].forecast?.points?.[0]?.value), L(), 2) },
     ],
     onActivate: (i) => {
       if (i > 0) select(series[i].key);
@@ -353,8 +356,19 @@ export function createTrendsPanel(ctx) {
     if (gen !== generation) return;
     chartState.clear();
     series = out;
+    // Small-group suppression applies to units (a person's own series is not a group).
+    const units = series.map((x, i) => [i, byId.get(x.key)]).filter(([, n]) => n && children.get(n.id)?.length);
+    const flags = await ctx.suppressed(units.map(([, n]) => n.headcount));
+    if (gen !== generation) return;
+    hidden = series.map(() => false);
+    units.forEach(([i], j) => (hidden[i] = flags[j]));
     renderCrumbs();
-    drawChart();
+    if (hidden[0]) {
+      chart.clear();
+      chart.box.dataset.key = series[0].key;
+      chartState.message(t("suppressedView", ctx.privacy().minGroup));
+      chartNote.textContent = "";
+    } else drawChart();
     cmpTable.setData(series.length);
     const s0 = series[0];
     el.querySelector("#compare-note").textContent = s0?.comparison?.period ? t("compareNote", month(s0.comparison.period, L()), series.length - 1) : "";
@@ -396,7 +410,7 @@ export function createTrendsPanel(ctx) {
 
   function drawChart() {
     const s = series[0];
-    if (!s) {
+    if (!s || hidden[0]) {
       chart.clear();
       return;
     }
@@ -676,6 +690,10 @@ export function createTrendsPanel(ctx) {
         }
       }
       renderTree();
+      if (changed.includes("privacy") && !changed.includes("org")) {
+        await refreshSeries();
+        return;
+      }
       if (changed.includes("org")) {
         const sel = treeEl.querySelector(".tree-item.selected");
         // Keep the selected node in view inside the tree's own scroll box.
@@ -695,6 +713,13 @@ export function createTrendsPanel(ctx) {
       cmpTable.rerender();
       renderAlerts();
       if (activeAlert?.explanation) renderExplanation(activeAlert, activeAlert.explanation);
+    },
+    /** The alert rules as the engine takes them (for scenario files). */
+    rules: () => {
+      // Also before the panel was first shown: its controls hold the defaults then.
+      if (!info) info = ctx.store.get().dataset;
+      if (info && !metric.value) fillControls();
+      return info && metric.value ? rules() : [];
     },
     settings: () => ({ metric: metric.value, agg: agg.value, window: windowInput.value, standard: standard.value, horizon: horizon.value, rules: { declines: ruleDeclines.value, drop: ruleDrop.value, below: ruleBelow.checked, since: ruleSince.value } }),
     restore(s) {

@@ -75,8 +75,8 @@ export function tableExportMenu(ctx, name, getTable) {
     tipKey: "export",
     cls: "small",
     items: () => [
-      { labelKey: "exportCsv", action: "csv", run: () => hooks.exportTable(name, getTable(), { format: "csv" }) },
-      { labelKey: "exportXlsx", action: "xlsx", run: () => hooks.exportTable(name, getTable(), { format: "xlsx" }) },
+      { labelKey: "exportCsv", action: "csv", run: () => hooks.exportTable(name, getTable(), { format: "csv", rpc: ctx.hr, privacy: ctx.privacy?.() }) },
+      { labelKey: "exportXlsx", action: "xlsx", run: () => hooks.exportTable(name, getTable(), { format: "xlsx", rpc: ctx.hr, privacy: ctx.privacy?.() }) },
     ],
   });
 }

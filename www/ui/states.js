@@ -26,6 +26,10 @@ export function stateBox(ctx, cls = "") {
     empty(key, ...actions) {
       set("empty", h("p", { text: ctx.t(key) }), ...actions);
     },
+    /** A note in words already translated (e.g. with a number in it). */
+    message(text) {
+      set("unavailable", h("p", { class: "unavailable", text }));
+    },
     unavailable(key) {
       set("unavailable", h("p", { class: "unavailable", text: ctx.t(key) }));
     },

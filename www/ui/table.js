@@ -230,7 +230,9 @@ export function createTable(ctx, opts) {
     return {
       name: exportName,
       title: ctx.t(labelKey),
-      columns: columns.filter((c) => c.export !== false).map((c) => ({ key: c.key, label: c.label ? c.label() : ctx.t(c.labelKey), kind: c.num ? "number" : "text" })),
+      columns: columns
+        .filter((c) => c.export !== false)
+        .map((c) => ({ key: c.key, label: c.label ? c.label() : ctx.t(c.labelKey), kind: c.num ? "number" : "text", pii: Boolean(c.pii), size: Boolean(c.size) })),
       rows: Array.from(order, (i) =>
         columns.filter((c) => c.export !== false).map((c) => {
           const v = (c.exportValue ?? c.value)(i);
