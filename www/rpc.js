@@ -59,15 +59,27 @@ export function connect(target = new URL("./worker.js", import.meta.url)) {
     for (const p of pending.values()) p.reject(err);
     pending.clear();
   };
-  const send = (op, args, onProgress, shape) =>
+  const send = (op, args, onProgress, shape, signal) =>
     new Promise((resolve, reject) => {
       const id = next++;
       pending.set(id, { resolve, reject, onProgress });
+      if (signal) {
+        const abort = () => worker.postMessage({ id: next++, op: "cancel", args: [id] });
+        if (signal.aborted) abort();
+        else signal.addEventListener("abort", abort, { once: true });
+      }
       worker.postMessage(shape ? { id, op, args, shape } : { id, op, args });
     });
   return {
     sample: (opts) => send("sample", [opts]),
-    load: (file, opts, onProgress) => send("load", [file, opts], onProgress),
+    // Streams the file into the engine. Third argument: an onProgress function, or
+    // { onProgress({ bytes, total, rows, rowsPerSec, done }), signal } (an AbortSignal cancels).
+    load: (file, opts, third) => {
+      const { onProgress, signal } = typeof third === "function" ? { onProgress: third } : third ?? {};
+      return send("load", [file, opts], onProgress, undefined, signal);
+    },
+    preview: (file, opts, rows) => send("preview", [file, opts, rows]),
+    join: (left, right, opts) => send("join", [left, right, opts]),
     describe: (handle) => send("describe", [handle]),
     call: (handle, method, ...args) => send("call", [handle, method, ...args]),
     /** As call, with the result's layout shaped in the worker (see worker.js: omit, codes). */

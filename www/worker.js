@@ -1,8 +1,8 @@
 // The worker owns the wasm instance and every dataset handle. It is the only
 // module that imports pkg/. The page talks to it with small messages:
-//   { id, op: "sample" | "load" | "describe" | "call" | "module" | "free", args: [...] }
+//   { id, op: "sample" | "load" | "preview" | "join" | "cancel" | "describe" | "call" | "module" | "free", args: [...] }
 // and gets back { id, result } or { id, error: { name, message, messageZh, ... } };
-// long work may also send { id, progress: { bytes, total, rows, rowsPerSec } } first.
+// while a load streams, it also posts { id, progress: { bytes, total, rows, rowsPerSec, done } }.
 // Bulk numbers come back as typed arrays whose buffers are transferred.
 //
 // Handles: a wasm object in a result (at the top or inside a plain result
@@ -50,7 +50,7 @@ function isWasmObject(v) {
 // The Data panel shows the first issues and, when the build has report(),
 // the counts by kind; warnings() pages when it takes a query (older builds
 // ignore the argument and give all).
-const WARNINGS_SHOWN = 1000;
+const WARNINGS_SHOWN = 100;
 
 function describe(ds) {
   const proto = Object.getPrototypeOf(ds);
@@ -132,47 +132,81 @@ function keepResult(result) {
   return result;
 }
 
-/**
- * Load a File: streamed in chunks through DatasetLoader when the build has it
- * (progress every ~100 ms: bytes, total, rows, rows/s), else read whole.
- */
-async function loadFile(file, opts, progress) {
-  const base = { filename: file.name, ...opts };
+// Stream a File (or Blob) into the engine in chunks through DatasetLoader
+// (when the build has it): memory holds the typed columns, not the file.
+// Progress goes out at most every 100 ms and at the end:
+// { bytes, total, rows, rowsPerSec, done }. Raw bytes (an embedder's, or a
+// build without DatasetLoader) load in one piece.
+const CHUNK = 1 << 20;
+const cancelled = new Set();
+
+async function loadFile(id, file, opts, progress) {
   const streaming = typeof hrlens.DatasetLoader === "function" && typeof file?.stream === "function";
   if (!streaming) {
-    // A File or Blob from the page; raw bytes from an embedder.
     const bytes = ArrayBuffer.isView(file)
       ? new Uint8Array(file.buffer, file.byteOffset, file.byteLength)
       : file instanceof ArrayBuffer ? new Uint8Array(file) : new Uint8Array(await file.arrayBuffer());
-    return hrlens.Dataset.load(bytes, base);
+    return hrlens.Dataset.load(bytes, { filename: file?.name, ...opts });
   }
-  const loader = new hrlens.DatasetLoader({ ...base, size: file.size });
-  let reader = null;
+  const size = file.size;
+  const loader = new hrlens.DatasetLoader({ filename: file.name, size, ...opts });
+  const t0 = performance.now();
+  let last = 0;
+  const report = (p, done) => {
+    const secs = (performance.now() - t0) / 1000;
+    progress({ bytes: p.bytes, total: size, rows: p.rows, rowsPerSec: secs > 0 ? Math.round(p.rows / secs) : 0, done });
+  };
   try {
-    const t0 = performance.now();
-    let last = 0;
-    reader = file.stream().getReader();
+    const reader = file.stream().getReader();
+    let pending = [];
+    let pendingBytes = 0;
+    const flush = () => {
+      if (!pendingBytes) return null;
+      const chunk = pending.length === 1 ? pending[0] : concat(pending, pendingBytes);
+      pending = [];
+      pendingBytes = 0;
+      return loader.push(chunk);
+    };
     for (;;) {
       const { done, value } = await reader.read();
+      if (cancelled.has(id)) {
+        await reader.cancel();
+        throw Object.assign(new Error("load cancelled"), { name: "AbortError", messageZh: "已取消加载" });
+      }
       if (done) break;
-      const p = loader.push(value);
-      const now = performance.now();
-      if (now - last > 100) {
-        last = now;
-        const seconds = (now - t0) / 1000;
-        progress({ bytes: p.bytes, total: p.total ?? file.size, rows: p.rows, rowsPerSec: seconds > 0 ? p.rows / seconds : undefined });
+      // Coalesce the stream's small chunks: fewer crossings into wasm.
+      pending.push(value);
+      pendingBytes += value.byteLength;
+      if (pendingBytes >= CHUNK) {
+        const p = flush();
+        const now = performance.now();
+        if (p && now - last >= 100) {
+          last = now;
+          report(p, false);
+        }
       }
     }
-    return loader.finish();
-  } catch (e) {
-    reader?.cancel().catch(() => {});
-    throw e;
+    flush();
+    const ds = loader.finish();
+    report({ bytes: size, rows: ds.rowCount }, true);
+    return ds;
   } finally {
+    cancelled.delete(id);
     loader.free();
   }
 }
 
-async function run(op, args, progress) {
+function concat(parts, n) {
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.byteLength;
+  }
+  return out;
+}
+
+async function run(id, op, args, progress) {
   await ready;
   switch (op) {
     case "sample": {
@@ -181,8 +215,25 @@ async function run(op, args, progress) {
     }
     case "load": {
       const [file, opts] = args;
-      const ds = await loadFile(file, opts, progress);
+      const ds = await loadFile(id, file, opts, progress);
       return { handle: keep(ds), ...describe(ds) };
+    }
+    case "preview": {
+      // The first rows as written and the detected header (reads at most the first 4 MiB).
+      const [file, opts, rows] = args;
+      const head = new Uint8Array(await file.slice(0, 4 << 20).arrayBuffer());
+      const bytes = /\.(xlsx|xlsm|json)$/i.test(file.name) || file.size <= 4 << 20 ? new Uint8Array(await file.arrayBuffer()) : head;
+      return hrlens.Dataset.preview(bytes, { filename: file.name, ...opts }, rows);
+    }
+    case "join": {
+      const [left, right, opts] = args;
+      const r = lookup(left).join(lookup(right), opts);
+      const ds = r.dataset;
+      return { handle: keep(ds), ...describe(ds), discrepancies: r.discrepancies, summary: r.summary };
+    }
+    case "cancel": {
+      cancelled.add(args[0]);
+      return null;
     }
     case "describe":
       return { handle: args[0], ...describe(lookup(args[0])) };
@@ -217,7 +268,7 @@ async function run(op, args, progress) {
 self.onmessage = async ({ data }) => {
   const { id, op, args = [], shape } = data;
   try {
-    const result = shapeResult(await run(op, args, (progress) => self.postMessage({ id, progress })), shape);
+    const result = shapeResult(await run(id, op, args, (progress) => self.postMessage({ id, progress })), shape);
     self.postMessage({ id, result }, transferables(result));
   } catch (e) {
     self.postMessage({

@@ -167,7 +167,7 @@ export function createDataPanel(ctx) {
   joinFile.addEventListener("change", (e) => addSecond(e.target.files?.[0]));
   joinRun.addEventListener("click", runJoin);
   joinUse.addEventListener("click", () => {
-    if (joined?.dataset?.$handle) ctx.useHandle(joined.dataset.$handle, t("joinedLabel", ctx.store.get().dataset?.label ?? t("sampleLabel"), second?.label ?? ""));
+    if (joined?.handle) ctx.useHandle(joined.handle, t("joinedLabel", ctx.store.get().dataset?.label ?? t("sampleLabel"), second?.label ?? ""));
   });
   const joinCard = card(
     ctx,
@@ -379,7 +379,10 @@ export function createDataPanel(ctx) {
       const opts = {};
       if (joinOn.value && joinOnRight.value && joinOnRight.value !== joinOn.value) opts.on = [joinOn.value, joinOnRight.value];
       else if (joinOn.value) opts.on = joinOn.value;
-      joined = await ctx.hr.call(ds.handle, "join", ctx.hr.ref(second.handle), opts);
+      // The worker's join op keeps the joined dataset and describes it; an
+      // earlier join not in use is freed.
+      if (joined?.handle && joined.handle !== ds.handle) ctx.hr.free(joined.handle);
+      joined = await ctx.hr.join(ds.handle, second.handle, opts);
       joinState.clear();
       disc = joined.discrepancies ?? [];
       discTable.el.hidden = false;
@@ -395,7 +398,7 @@ export function createDataPanel(ctx) {
           .filter(([, ids]) => ids?.length)
           .map(([k, ids]) => h("li", {}, h("span", { class: "where", text: t(k, ids.length) }), ids.slice(0, 50).join("、"), ids.length > 50 ? "…" : "")),
       );
-      joinUse.hidden = !joined.dataset?.$handle;
+      joinUse.hidden = !joined.handle;
       ctx.emit("join", { discrepancies: disc, leftOnly: left, rightOnly: right });
     } catch (e) {
       joinState.error(e);
