@@ -111,8 +111,9 @@ test-js: build single tools-browser
 
 # ---- benchmarks ----------------------------------------------------------------
 
+# BENCH_ARGS: --quick (small sizes), --no-native, --no-python, --no-scale.
 bench: build tools-browser bench/node_modules/.installed
-	node bench/run.mjs
+	node bench/run.mjs $(BENCH_ARGS)
 
 bench/node_modules/.installed: bench/package.json bench/package-lock.json
 	cd bench && npm ci --no-audit --no-fund --loglevel=error

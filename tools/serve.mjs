@@ -7,7 +7,9 @@
 // .wasm and the same Content-Security-Policy as the page's <meta> tag, so
 // workers (which do not inherit a <meta> CSP) are held to it too.
 import { createServer } from "node:http";
+import { createReadStream } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
+import { pipeline } from "node:stream/promises";
 import { extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -48,6 +50,7 @@ const TYPES = {
   ".map": "application/json; charset=utf-8",
 };
 
+const BIG = 256 * 2 ** 20;
 const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
 // Only these top-level folders are served: nothing else of the checkout leaks.
 const ALLOWED = ["www", "pkg", "node_modules/echarts/dist", "bench", "tests/e2e/fixtures", "examples/plain-html"];
@@ -71,14 +74,21 @@ export function startServer({ port = 8080, host = "127.0.0.1", quiet = false } =
     try {
       const s = await stat(file);
       const target = s.isDirectory() ? join(file, "index.html") : file;
-      const body = await readFile(target);
-      res.writeHead(200, {
+      const headers = {
         "Content-Type": TYPES[extname(target)] ?? "application/octet-stream",
         "Content-Security-Policy": rel.startsWith("bench/") ? BENCH_CSP : CSP,
         "X-Content-Type-Options": "nosniff",
         "Referrer-Policy": "no-referrer",
         "Cache-Control": "no-store",
-      });
+      };
+      if (s.isFile() && s.size > BIG) {
+        // Big files (the benchmark's scale data, > 2 GiB) are streamed: readFile cannot hold them.
+        res.writeHead(200, { ...headers, "Content-Length": String(s.size) });
+        await pipeline(createReadStream(target), res).catch(() => res.destroy());
+        return;
+      }
+      const body = await readFile(target);
+      res.writeHead(200, headers);
       res.end(body);
     } catch {
       res.writeHead(404, { "Content-Type": "text/plain" });

@@ -4,20 +4,22 @@
 //! ```text
 //! hrlens info FILE            columns, kinds, roles, warnings of a CSV
 //! hrlens sample [EMPLOYEES] [MONTHS] [SEED]   write the sample panel as CSV to stdout
-//! hrlens bench-data ROWS FEATURES KPIS SEED   write a benchmark table as CSV to stdout
+//! hrlens bench-data ROWS FEATURES KPIS SEED [MONTHS]   write a benchmark table as CSV to stdout
 //! ```
 
 use std::io::Write;
 use std::process::ExitCode;
 
 use hrlens::engine::ingest::{load, LoadOptions};
-use hrlens::engine::sample::{bench_table, sample, SampleOptions};
+use hrlens::engine::sample::{bench_panel, sample, SampleOptions};
 use hrlens::engine::{Dataset, Error};
 
 const USAGE: &str = "usage:
   hrlens info FILE                              describe a file: columns, kinds, roles, warnings
   hrlens sample [EMPLOYEES] [MONTHS] [SEED]     write the built-in sample as CSV to stdout
-  hrlens bench-data ROWS FEATURES KPIS SEED     write a seeded benchmark table as CSV to stdout";
+  hrlens bench-data ROWS FEATURES KPIS SEED [MONTHS]
+                                                write a seeded benchmark table (ROWS employee-months,
+                                                MONTHS per employee, default 12) as CSV to stdout";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -101,17 +103,19 @@ fn sample_csv(args: &[String]) -> Result<(), String> {
 fn bench_csv(args: &[String]) -> Result<(), String> {
     let rows = arg_num(args, 0, 100_000)? as usize;
     let (features, kpis, seed) = (arg_num(args, 1, 16)? as usize, arg_num(args, 2, 0)? as usize, arg_num(args, 3, 7)?);
-    write_csv(&bench_table(rows, features, kpis, seed).map_err(|e| e.to_string())?)
+    let months = arg_num(args, 4, 12)? as usize;
+    write_csv(&bench_panel(rows, features, kpis, months, seed).map_err(|e| e.to_string())?)
 }
 
 fn write_csv(ds: &Dataset) -> Result<(), String> {
-    let mut w = csv::Writer::from_writer(std::io::stdout().lock());
+    let mut w = csv::WriterBuilder::new().buffer_capacity(1 << 20).from_writer(std::io::stdout().lock());
     let cols = ds.columns();
     w.write_record(cols.iter().map(|c| c.name.as_str())).map_err(|e| e.to_string())?;
     for row in 0..ds.row_count() {
-        let record: Vec<String> =
-            cols.iter().map(|c| c.display(row).map(|s| s.into_owned()).unwrap_or_default()).collect();
-        w.write_record(&record).map_err(|e| e.to_string())?;
+        for c in cols {
+            w.write_field(c.display(row).as_deref().unwrap_or("")).map_err(|e| e.to_string())?;
+        }
+        w.write_record(None::<&[u8]>).map_err(|e| e.to_string())?;
     }
     w.flush().map_err(|e| e.to_string())
 }

@@ -591,27 +591,62 @@ mod tests {
     }
 }
 
-/// A wide, HR-shaped table for benchmarks: `rows` rows of employee-months
-/// (12 months per employee) with an id, one of 40 departments, a job level,
-/// the month, `features` numeric features drawn around 8 seeded centres (so
-/// k-means has structure to find) and `kpis` KPI indicators in 0..100.
+/// [`bench_panel`] with 12 months per employee.
 ///
 /// # Errors
-/// `ParamError` for zero rows, `LimitError` past [`MAX_SAMPLE_ROWS`] or 64 features/KPIs.
+/// As [`bench_panel`].
 pub fn bench_table(rows: usize, features: usize, kpis: usize, seed: u64) -> Result<Dataset> {
-    if rows == 0 {
-        return Err(Error::param("rows must be at least 1", "行数至少为 1"));
+    bench_panel(rows, features, kpis, 12, seed)
+}
+
+/// A wide, HR-shaped table for benchmarks: `rows` rows of employee-months
+/// (`months` months per employee, from 2023-01) with an id, one of 40
+/// departments, a job level, the month, `features` numeric features drawn
+/// around 8 seeded centres (so k-means has structure to find) and `kpis` KPI
+/// indicators in 0..100 (one decimal).
+///
+/// The KPIs carry the shapes trends and alerts look for: each employee has
+/// their own level, each department a slow drift, one department in eight
+/// declines over the last four months, and every department dips in the
+/// second month (Spring Festival). Rows are employee-major (employee 1's
+/// months, then employee 2's, …).
+///
+/// # Errors
+/// `ParamError` for zero rows or months, `LimitError` past [`MAX_SAMPLE_ROWS`]
+/// or 64 features/KPIs or 240 months.
+pub fn bench_panel(rows: usize, features: usize, kpis: usize, months: usize, seed: u64) -> Result<Dataset> {
+    if rows == 0 || months == 0 {
+        return Err(Error::param("rows and months must be at least 1", "行数与月份数至少为 1"));
     }
-    if rows > MAX_SAMPLE_ROWS || features > 64 || kpis > 64 {
+    if rows > MAX_SAMPLE_ROWS || features > 64 || kpis > 64 || months > 240 {
         return Err(Error::limit(
-            format!("at most {MAX_SAMPLE_ROWS} rows and 64 features and KPIs"),
-            format!("最多 {MAX_SAMPLE_ROWS} 行、64 个特征和 64 个指标"),
+            format!("at most {MAX_SAMPLE_ROWS} rows, 64 features and KPIs, 240 months"),
+            format!("最多 {MAX_SAMPLE_ROWS} 行、64 个特征和指标、240 个月"),
         ));
     }
     let mut rng = Draw(Pcg64Mcg::seed_from_u64(seed));
     let centres: Vec<Vec<f64>> = (0..8).map(|_| (0..features).map(|_| 10.0 * rng.normal()).collect()).collect();
     let depts: Vec<String> = (0..40).map(|i| format!("{}{}部", REGIONS.get(i % 5).unwrap_or(&""), i / 5 + 1)).collect();
-    let employees = rows.div_ceil(12);
+    // Department × month effect on every KPI, in points.
+    let dept_effect: Vec<Vec<f64>> = (0..depts.len())
+        .map(|d| {
+            let drift = 0.4 * rng.normal();
+            let declining = d % 8 == 3;
+            (0..months)
+                .map(|m| {
+                    let mut e = drift * m as f64 + 0.8 * rng.normal();
+                    if m % 12 == 1 {
+                        e -= 3.0;
+                    }
+                    if declining && m + 4 >= months {
+                        e -= 2.5 * (m + 5 - months) as f64;
+                    }
+                    e
+                })
+                .collect()
+        })
+        .collect();
+    let employees = rows.div_ceil(months);
     let id_width = employees.to_string().len().max(5);
     let emp_dept: Vec<usize> = (0..employees).map(|_| rng.below(depts.len())).collect();
     let emp_level: Vec<f64> = (0..employees).map(|_| 1.0 + rng.below(8) as f64).collect();
@@ -624,19 +659,29 @@ pub fn bench_table(rows: usize, features: usize, kpis: usize, seed: u64) -> Resu
     let mut month = Vec::with_capacity(rows);
     let mut feats: Vec<Vec<f64>> = (0..features).map(|_| Vec::with_capacity(rows)).collect();
     let mut kpi: Vec<Vec<f64>> = (0..kpis).map(|_| Vec::with_capacity(rows)).collect();
+    let mut own = vec![0.0; kpis];
+    let mut id = String::new();
     for r in 0..rows {
-        let e = r / 12;
-        ids.push(Some(&format!("E{:0id_width$}", e + 1)));
-        dept.push(emp_dept.get(e).and_then(|&d| depts.get(d)).map(String::as_str));
+        let (e, m) = (r / months, r % months);
+        if m == 0 || r == 0 {
+            id = format!("E{:0id_width$}", e + 1);
+            for o in own.iter_mut() {
+                *o = 70.0 + 8.0 * rng.normal();
+            }
+        }
+        ids.push(Some(&id));
+        let d = emp_dept.get(e).copied().unwrap_or(0);
+        dept.push(depts.get(d).map(String::as_str));
         level.push(emp_level.get(e).copied().unwrap_or(1.0));
-        month.push(dates::month_start(first + (r % 12) as i32));
+        month.push(dates::month_start(first + m as i32));
         let centre = emp_centre.get(e).and_then(|&c| centres.get(c));
         for (j, col) in feats.iter_mut().enumerate() {
             let c = centre.and_then(|c| c.get(j)).copied().unwrap_or(0.0);
             col.push(((c + 2.0 * rng.normal()) * 100.0).round() / 100.0);
         }
-        for col in kpi.iter_mut() {
-            col.push(((70.0 + 12.0 * rng.normal()).clamp(0.0, 100.0) * 10.0).round() / 10.0);
+        let effect = dept_effect.get(d).and_then(|v| v.get(m)).copied().unwrap_or(0.0);
+        for (col, &base) in kpi.iter_mut().zip(&own) {
+            col.push(((base + effect + 6.0 * rng.normal()).clamp(0.0, 100.0) * 10.0).round() / 10.0);
         }
     }
     let mut columns = vec![
@@ -663,9 +708,14 @@ mod bench_table_tests {
         let a = bench_table(100, 16, 12, 1).unwrap();
         assert_eq!(a.row_count(), 100);
         assert_eq!(a.columns().len(), 4 + 16 + 12);
-        assert!(a == bench_table(100, 16, 12, 1).unwrap());
+        assert!(a == bench_panel(100, 16, 12, 12, 1).unwrap());
         assert_eq!(a.require("月份").unwrap().distinct(), 12);
         assert_eq!(a.require("工号").unwrap().distinct(), 9);
         assert!(bench_table(0, 1, 1, 1).is_err());
+        assert!(bench_panel(10, 1, 1, 0, 1).is_err());
+        // One month: every row is another employee.
+        let one = bench_panel(50, 0, 3, 1, 1).unwrap();
+        assert_eq!(one.require("工号").unwrap().distinct(), 50);
+        assert_eq!(one.require("月份").unwrap().distinct(), 1);
     }
 }

@@ -2,10 +2,12 @@
 //!
 //! [`WhatIf`] normalises every indicator once into an `n × m` column-major
 //! matrix (indicator scores 0..100, NaN = missing under `exclude`). A weight
-//! change then costs one pass over the matrix in cache-sized chunks, a
-//! bucket re-sort from the previous order, one pass for ranks and one for
-//! bands. [`score`](super::score) runs the same code once, so a what-if and a
-//! fresh score with the same weights agree bit for bit.
+//! change then costs one pass over the matrix in cache-sized chunks (only
+//! the dimensions whose indicator weights changed are recomputed; a change
+//! of dimension weights alone re-reads the dimension scores), a bucket sort,
+//! one pass for ranks and one for bands, and one pass with a bounded heap for
+//! the biggest movers. [`score`](super::score) runs the same code once, so a
+//! what-if and a fresh score with the same weights agree bit for bit.
 //!
 //! [`WhatIf::sensitivity`] gives, for every weight `w` (a dimension weight
 //! or an indicator weight, in the card's own units), the interval
@@ -27,13 +29,13 @@
 //!   the bisection tolerance; with `exclude` and gaps it could miss a change
 //!   that reverts between two scan steps.
 
-use std::collections::HashMap;
+use std::collections::{BinaryHeap, HashMap};
 
 use serde::Serialize;
 
 use super::card::{BandRule, MissingPolicy, ResolvedCard, Scorecard};
 use super::normalize::normalize;
-use super::rank::{assign_bands, competition_ranks, distribution_cuts, Ranker, NO_BAND};
+use super::rank::{assign_bands, competition_ranks, competition_ranks_sorted, distribution_cuts, Ranker, NO_BAND};
 use super::{
     applies_mask, group_codes, population_ids, select_period, BandCount, DimensionScores, ScoreOptions, Scores,
 };
@@ -101,9 +103,13 @@ pub struct WhatIf {
     base_warnings: Vec<Msg>,
     prev_rank: Vec<u32>,
     prev_band: Vec<u16>,
+    /// The dimension scores before the last change; only the dimensions
+    /// flagged in `prev_dims_changed` differ from the current ones.
     prev_dims: Vec<Vec<f64>>,
+    prev_dims_changed: Vec<bool>,
     prev_dim_w: Vec<f64>,
-    candidates: Vec<u32>,
+    /// The indicator weights the current dimension scores were computed with.
+    computed_ind_w: Option<Vec<f64>>,
     /// Most entries in [`WhatIfUpdate::moved`] (default 100).
     pub moved_limit: usize,
 }
@@ -254,12 +260,14 @@ impl WhatIf {
             base_warnings: warnings,
             prev_rank: vec![0; n],
             prev_band: vec![NO_BAND; n],
-            prev_dims: vec![vec![f64::NAN; n]; n_dims],
+            prev_dims: vec![Vec::new(); n_dims],
+            prev_dims_changed: vec![true; n_dims],
             prev_dim_w: Vec::new(),
-            candidates: Vec::new(),
+            computed_ind_w: None,
             moved_limit: 100,
         };
-        w.refresh();
+        let all = vec![true; w.dim_cols.len()];
+        w.refresh(&all);
         Ok(w)
     }
 
@@ -285,8 +293,20 @@ impl WhatIf {
         (&self.matrix, self.n)
     }
 
-    /// Recompute totals, ranks and bands for the current weights.
-    fn refresh(&mut self) {
+    /// Which dimensions' scores the current indicator weights change.
+    fn changed_dims(&self) -> Vec<bool> {
+        self.dim_cols
+            .iter()
+            .map(|cols| match &self.computed_ind_w {
+                None => true,
+                Some(old) => cols.iter().any(|&j| old.get(j) != self.ind_w.get(j)),
+            })
+            .collect()
+    }
+
+    /// Recompute totals, ranks and bands for the current weights; `changed`
+    /// flags the dimensions whose scores must be recomputed.
+    fn refresh(&mut self, changed: &[bool]) {
         let s = &mut self.scores;
         compute(
             &self.matrix,
@@ -295,11 +315,13 @@ impl WhatIf {
             &self.dim_cols,
             &self.dim_w,
             &self.ind_w,
+            changed,
             &mut s.total,
             &mut s.dimensions,
         );
+        self.computed_ind_w = Some(self.ind_w.clone());
         self.ranker.sort(&s.total, &self.tiebreak);
-        competition_ranks(&self.ranker.order, &s.total, None, &mut s.rank);
+        competition_ranks_sorted(&self.ranker, &mut s.rank);
         if let (Some((codes, ng)), Some(gr)) = (&self.groups, s.group_rank.as_mut()) {
             competition_ranks(&self.ranker.order, &s.total, Some((codes, *ng)), gr);
         }
@@ -379,50 +401,71 @@ impl WhatIf {
     /// nothing changes.
     pub fn set_weights(&mut self, weights: &HashMap<String, f64>) -> Result<WhatIfUpdate> {
         let (dw, iw) = self.parse_weights(weights)?;
-        self.prev_rank.copy_from_slice(&self.scores.rank);
-        self.prev_band.copy_from_slice(&self.scores.band);
-        for (p, d) in self.prev_dims.iter_mut().zip(&self.scores.dimensions) {
-            p.copy_from_slice(&d.values);
-        }
+        // Swap rather than copy: refresh overwrites every rank, band and
+        // recomputed dimension score.
+        std::mem::swap(&mut self.prev_rank, &mut self.scores.rank);
+        std::mem::swap(&mut self.prev_band, &mut self.scores.band);
         self.prev_dim_w.clone_from(&self.dim_w);
         self.dim_w = dw;
         self.ind_w = iw;
-        self.refresh();
+        let changed = self.changed_dims();
+        for ((p, d), &c) in self.prev_dims.iter_mut().zip(self.scores.dimensions.iter_mut()).zip(&changed) {
+            if c {
+                if p.len() != d.values.len() {
+                    *p = vec![f64::NAN; d.values.len()];
+                }
+                std::mem::swap(p, &mut d.values);
+            }
+        }
+        self.prev_dims_changed.clone_from(&changed);
+        self.refresh(&changed);
         Ok(self.moved())
     }
 
     fn moved(&mut self) -> WhatIfUpdate {
         let s = &self.scores;
-        self.candidates.clear();
-        let mut band_changes = 0;
-        for p in 0..self.n {
-            let (r0, r1) = (self.prev_rank.get(p), s.rank.get(p));
-            let band_changed = self.prev_band.get(p) != s.band.get(p);
+        // The `moved_limit` smallest keys (band changes first, then the
+        // biggest |rank change|, then id order) in one pass with a bounded
+        // max-heap. A key packs (no band change, 2³¹ − 1 − |Δrank|, tiebreak)
+        // into a u64: unique, and ordered as that tuple (n < 2³¹).
+        let limit = self.moved_limit;
+        let mut heap: BinaryHeap<(u64, u32)> = BinaryHeap::with_capacity(limit.min(self.n) + 1);
+        let (mut band_changes, mut rank_changes) = (0usize, 0usize);
+        for (p, ((((&r0, &r1), &b0), &b1), &tb)) in
+            self.prev_rank.iter().zip(&s.rank).zip(&self.prev_band).zip(&s.band).zip(&self.tiebreak).enumerate()
+        {
+            let band_changed = b0 != b1;
             band_changes += usize::from(band_changed);
-            if r0 != r1 || band_changed {
-                self.candidates.push(p as u32);
+            if r0 == r1 && !band_changed {
+                continue;
+            }
+            rank_changes += 1;
+            if limit == 0 {
+                continue;
+            }
+            let d = u64::from(r0.abs_diff(r1)).min(0x7FFF_FFFF);
+            let key = (u64::from(!band_changed) << 63) | ((0x7FFF_FFFF - d) << 32) | u64::from(tb);
+            if heap.len() < limit {
+                heap.push((key, p as u32));
+            } else if heap.peek().is_some_and(|top| key < top.0) {
+                heap.pop();
+                heap.push((key, p as u32));
             }
         }
-        let rank_changes = self.candidates.len();
-        let key = |p: u32| {
-            let p = p as usize;
-            let bc = self.prev_band.get(p) != s.band.get(p);
-            let d = i64::from(*self.prev_rank.get(p).unwrap_or(&0)) - i64::from(*s.rank.get(p).unwrap_or(&0));
-            (std::cmp::Reverse(bc), std::cmp::Reverse(d.unsigned_abs()), self.tiebreak.get(p).copied().unwrap_or(0))
-        };
-        let limit = self.moved_limit.min(self.candidates.len());
-        if limit < self.candidates.len() && limit > 0 {
-            self.candidates.select_nth_unstable_by_key(limit - 1, |&p| key(p));
-        }
-        self.candidates.truncate(limit);
-        self.candidates.sort_by_key(|&p| key(p));
+        let chosen = heap.into_sorted_vec();
         let label = |b: u16| self.scores.band_labels.get(b as usize).cloned().unwrap_or_default();
-        let moved = self
-            .candidates
+        let moved = chosen
             .iter()
-            .map(|&p| {
+            .map(|&(_, p)| {
                 let p = p as usize;
-                let old = contributions(&self.prev_dims, &self.prev_dim_w, p);
+                let old_vals: Vec<f64> = self
+                    .prev_dims
+                    .iter()
+                    .zip(&s.dimensions)
+                    .zip(&self.prev_dims_changed)
+                    .map(|((old, cur), &c)| if c { old.get(p) } else { cur.values.get(p) }.copied().unwrap_or(f64::NAN))
+                    .collect();
+                let old = contrib_of(&old_vals, &self.prev_dim_w);
                 let new = contributions_scores(&s.dimensions, &self.dim_w, p);
                 Moved {
                     id: s.ids.get(p).cloned().unwrap_or_default(),
@@ -683,11 +726,6 @@ fn no_rows(card: &str, period: Option<&str>) -> Error {
     )
 }
 
-fn contributions(dims: &[Vec<f64>], dim_w: &[f64], p: usize) -> Vec<f64> {
-    let vals: Vec<f64> = dims.iter().map(|d| d.get(p).copied().unwrap_or(f64::NAN)).collect();
-    contrib_of(&vals, dim_w)
-}
-
 fn contributions_scores(dims: &[DimensionScores], dim_w: &[f64], p: usize) -> Vec<f64> {
     let vals: Vec<f64> = dims.iter().map(|d| d.values.get(p).copied().unwrap_or(f64::NAN)).collect();
     contrib_of(&vals, dim_w)
@@ -698,7 +736,11 @@ fn contrib_of(vals: &[f64], dim_w: &[f64]) -> Vec<f64> {
     vals.iter().zip(dim_w).map(|(v, w)| if v.is_nan() || den == 0.0 { 0.0 } else { w * v / den }).collect()
 }
 
-/// Totals and dimension scores for the given raw weights (module docs of `score`).
+/// Totals and dimension scores for the given raw weights (module docs of
+/// `score`). Dimensions not flagged in `changed` keep their scores (they
+/// were computed with the same indicator weights) and only enter the total:
+/// the same values in the same order of operations, so the total is the
+/// same to the bit as a full recomputation.
 #[allow(clippy::too_many_arguments)]
 fn compute(
     matrix: &[f64],
@@ -707,6 +749,7 @@ fn compute(
     dim_cols: &[Vec<usize>],
     dim_w: &[f64],
     ind_w: &[f64],
+    changed: &[bool],
     total: &mut [f64],
     dims: &mut [DimensionScores],
 ) {
@@ -736,6 +779,25 @@ fn compute(
         tot.fill(0.0);
         tden.fill(0.0);
         for (d, jcols) in dim_cols.iter().enumerate() {
+            let ad = big_a.get(d).copied().unwrap_or(0.0);
+            let Some(out) = dims.get_mut(d).and_then(|x| x.values.get_mut(start..end)) else { continue };
+            if !changed.get(d).copied().unwrap_or(true) {
+                // Unchanged: the stored scores are exactly what `acc` (complete)
+                // or `acc / den` (with gaps) would be again.
+                if complete {
+                    for (t, x) in tot.iter_mut().zip(out.iter()) {
+                        *t += ad * x;
+                    }
+                } else {
+                    for ((t, td), &v) in tot.iter_mut().zip(tden.iter_mut()).zip(out.iter()) {
+                        if !v.is_nan() {
+                            *t += ad * v;
+                            *td += ad;
+                        }
+                    }
+                }
+                continue;
+            }
             acc.fill(0.0);
             den.fill(0.0);
             for &j in jcols {
@@ -754,8 +816,6 @@ fn compute(
                     }
                 }
             }
-            let ad = big_a.get(d).copied().unwrap_or(0.0);
-            let Some(out) = dims.get_mut(d).and_then(|x| x.values.get_mut(start..end)) else { continue };
             if complete {
                 // Weights that sum to one in exact arithmetic can sum to 1 + ε
                 // in floating point: keep scores inside 0..100 (NaN stays NaN).

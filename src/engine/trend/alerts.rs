@@ -39,7 +39,8 @@
 //! columns (without a role) whose group mean moved most between the two
 //! months, in standard deviations of the column over all rows (`z`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 
 use serde::{Deserialize, Serialize};
 
@@ -612,10 +613,46 @@ pub fn explain(ds: &Dataset, opts: &ExplainOptions) -> Result<Explanation> {
 /// Member and indicator sums of one (group, month) cell.
 #[derive(Default)]
 struct CellAcc {
-    // Ordered by id code, so sums over members add in the same order every run.
-    members: BTreeMap<u32, (f64, u32)>,
+    members: CodeMap<(f64, u32)>,
     ind: Vec<(f64, u32)>,
 }
+
+/// A multiplicative hasher (FxHash's) for interned codes: one multiply per
+/// key instead of SipHash's rounds on every row of an explained cell, and
+/// a fixed order, so member sums add up in the same order on every run.
+#[derive(Default, Clone, Copy)]
+struct CodeHasher(u64);
+
+impl std::hash::Hasher for CodeHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u32(&mut self, x: u32) {
+        self.write_u64(u64::from(x));
+    }
+    fn write_u64(&mut self, x: u64) {
+        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+type CodeMap<V> = HashMap<u32, V, BuildHasherDefault<CodeHasher>>;
+
+/// Members' sums added in id order: a hash map's iteration order depends on
+/// its table layout, which differs between native and wasm builds, and float
+/// addition is not associative, so the order must not come from the map.
+fn sum_in_id_order(members: &CodeMap<(f64, u32)>) -> (f64, u32) {
+    let mut v: Vec<(u32, (f64, u32))> = members.iter().map(|(&k, &x)| (k, x)).collect();
+    v.sort_unstable_by_key(|&(k, _)| k);
+    v.iter().fold((0.0, 0u32), |(s, n), &(_, (a, b))| (s + a, n + b))
+}
+
+/// No explained cell.
+const NO_SLOT: u32 = u32::MAX;
 
 /// Explanations for many (group, month) requests in one pass over the rows.
 #[allow(clippy::too_many_arguments)]
@@ -673,9 +710,17 @@ fn explain_cells(
         }
     }
     let mut cells: Vec<CellAcc> = (0..slot_of.len())
-        .map(|_| CellAcc { members: BTreeMap::new(), ind: vec![(0.0, 0); indicators.len()] })
+        .map(|_| CellAcc { members: CodeMap::default(), ind: vec![(0.0, 0); indicators.len()] })
         .collect();
-    let mut first_row: HashMap<u32, usize> = HashMap::new();
+    // (target, month) → slot as a dense table: no hashing per row.
+    let len = months.len;
+    let mut slot_table = vec![NO_SLOT; n_targets.saturating_mul(len)];
+    for (&(t, m), &slot) in &slot_of {
+        if let Some(x) = slot_table.get_mut(t as usize * len + m as usize) {
+            *x = slot as u32;
+        }
+    }
+    let mut first_row: CodeMap<usize> = CodeMap::default();
     if !slot_of.is_empty() {
         for r in 0..ds.row_count() {
             let m = months.offset.get(r).copied().unwrap_or(NO_MONTH);
@@ -686,8 +731,9 @@ fn explain_cells(
             let mut cur = g.row_group.get(r).copied().unwrap_or(NO_GROUP);
             while cur != NO_GROUP {
                 if wanted.get(cur as usize).copied().unwrap_or(false) {
-                    if let Some(&slot) = slot_of.get(&(cur, m)) {
-                        if let Some(cell) = cells.get_mut(slot) {
+                    let slot = slot_table.get(cur as usize * len + m as usize).copied().unwrap_or(NO_SLOT);
+                    if slot != NO_SLOT {
+                        if let Some(cell) = cells.get_mut(slot as usize) {
                             let id = ids.codes.get(r).copied().unwrap_or(MISSING_CODE);
                             if !x.is_nan() {
                                 let e = cell.members.entry(id).or_insert((0.0, 0));
@@ -721,47 +767,54 @@ fn explain_cells(
             let t = target(gi);
             let c0 = cells.get(*slot_of.get(&(t, k0 as u32))?)?;
             let c1 = cells.get(*slot_of.get(&(t, k1 as u32))?)?;
-            let (s0, n0) = c0.members.values().fold((0.0, 0u32), |(s, n), &(a, b)| (s + a, n + b));
-            let (s1, n1) = c1.members.values().fold((0.0, 0u32), |(s, n), &(a, b)| (s + a, n + b));
+            let (s0, n0) = sum_in_id_order(&c0.members);
+            let (s1, n1) = sum_in_id_order(&c1.members);
             let sum = agg == Agg::Sum;
             let (before, after) = if sum { (s0, s1) } else { (s0 / f64::from(n0), s1 / f64::from(n1)) };
             let mut all: Vec<u32> = c0.members.keys().chain(c1.members.keys()).copied().collect();
             all.sort_unstable();
             all.dedup();
-            let mut contrib: Vec<Contribution> = all
+            // Effects first, as (effect, member, before, after, rows before, rows after);
+            // the strings only for the members kept.
+            let mut effects: Vec<(f64, u32, f64, f64, u32, u32)> = all
                 .iter()
-                .map(|id| {
-                    let (a0, b0) = c0.members.get(id).copied().unwrap_or((0.0, 0));
-                    let (a1, b1) = c1.members.get(id).copied().unwrap_or((0.0, 0));
+                .map(|&id| {
+                    let (a0, b0) = c0.members.get(&id).copied().unwrap_or((0.0, 0));
+                    let (a1, b1) = c1.members.get(&id).copied().unwrap_or((0.0, 0));
                     let effect = if sum {
                         a1 - a0
                     } else {
                         ((a1 - a0) - before * (f64::from(b1) - f64::from(b0))) / f64::from(n1)
                     };
-                    Contribution {
-                        id: ids.dict.get(*id as usize).cloned().unwrap_or_default(),
-                        name: names.as_ref().and_then(|n| first_row.get(id).and_then(|&r| n.get(r))).map(str::to_owned),
-                        status: match (b0 > 0, b1 > 0) {
-                            (true, true) => "stayed",
-                            (false, _) => "joined",
-                            (true, false) => "left",
-                        }
-                        .into(),
-                        before: if b0 > 0 { a0 / f64::from(b0) } else { f64::NAN },
-                        after: if b1 > 0 { a1 / f64::from(b1) } else { f64::NAN },
-                        effect,
-                    }
+                    (effect, id, a0, a1, b0, b1)
                 })
                 .collect();
             let change = after - before;
+            let id_str = |id: u32| ids.dict.get(id as usize).map_or("", String::as_str);
             // Largest effects in the direction of the change first; ties by id.
-            contrib.sort_by(|a, b| {
-                let (x, y) = if change < 0.0 { (a.effect, b.effect) } else { (b.effect, a.effect) };
-                x.total_cmp(&y).then_with(|| a.id.cmp(&b.id))
+            effects.sort_by(|a, b| {
+                let (x, y) = if change < 0.0 { (a.0, b.0) } else { (b.0, a.0) };
+                x.total_cmp(&y).then_with(|| id_str(a.1).cmp(id_str(b.1)))
             });
-            let keep = top.unwrap_or(contrib.len()).min(contrib.len());
-            let rest: f64 = contrib.get(keep..).unwrap_or(&[]).iter().map(|c| c.effect).sum();
-            contrib.truncate(keep);
+            let keep = top.unwrap_or(effects.len()).min(effects.len());
+            let rest: f64 = effects.get(keep..).unwrap_or(&[]).iter().map(|c| c.0).sum();
+            let contrib: Vec<Contribution> = effects
+                .iter()
+                .take(keep)
+                .map(|&(effect, id, a0, a1, b0, b1)| Contribution {
+                    id: id_str(id).to_owned(),
+                    name: names.as_ref().and_then(|n| first_row.get(&id).and_then(|&r| n.get(r))).map(str::to_owned),
+                    status: match (b0 > 0, b1 > 0) {
+                        (true, true) => "stayed",
+                        (false, _) => "joined",
+                        (true, false) => "left",
+                    }
+                    .into(),
+                    before: if b0 > 0 { a0 / f64::from(b0) } else { f64::NAN },
+                    after: if b1 > 0 { a1 / f64::from(b1) } else { f64::NAN },
+                    effect,
+                })
+                .collect();
             let mut inds: Vec<IndicatorChange> = indicators
                 .iter()
                 .enumerate()

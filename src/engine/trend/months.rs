@@ -75,7 +75,12 @@ pub fn row_months(col: &Column) -> Result<RowMonths> {
         .at_column(&col.name)
     };
     let months: Vec<Option<i32>> = match &col.data {
-        ColumnData::Date { days, .. } => by_day_table(days),
+        ColumnData::Date { days, .. } => {
+            if let Some(r) = day_offsets(days) {
+                return Ok(r);
+            }
+            by_day_table(days)
+        }
         ColumnData::Number(v) => {
             // 202403-style numbers.
             let ok = v.iter().filter(|x| !x.is_nan()).all(|&x| {
@@ -132,6 +137,56 @@ pub fn row_months(col: &Column) -> Result<RowMonths> {
 /// Month of each day number through a day → month table over the range
 /// present, so a million rows cost one array read each, not a calendar
 /// conversion (falls back to converting each row for absurd ranges).
+/// `floor(d)` for finite `|d| < 2⁶³` without a libm call (one per row adds up).
+#[inline]
+fn floor_i64(d: f64) -> i64 {
+    let t = d as i64;
+    if (t as f64) > d {
+        t - 1
+    } else {
+        t
+    }
+}
+
+/// Month offsets of day numbers through a day → offset table over the
+/// span present, in two passes over the rows (min/max, lookup). `None` when
+/// the span is too wide for a table (the caller falls back to per-row
+/// conversion). Month of a day is monotone, so the first and last months are
+/// those of the first and last days.
+fn day_offsets(days: &[f64]) -> Option<RowMonths> {
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for &d in days {
+        // NaN fails both; ±∞ are skipped below.
+        if d < lo && d.is_finite() {
+            lo = d;
+        }
+        if d > hi && d.is_finite() {
+            hi = d;
+        }
+    }
+    if lo > hi {
+        return Some(RowMonths { first: 0, len: 0, offset: vec![NO_MONTH; days.len()] });
+    }
+    let (lo, hi) = (floor_i64(lo), floor_i64(hi));
+    let span = usize::try_from(hi - lo).ok().filter(|&s| s <= 200_000)?;
+    let first = dates::month_index(lo as f64)?;
+    let last = dates::month_index(hi as f64)?;
+    let table: Vec<u32> = (0..=span as i64)
+        .map(|k| dates::month_index((lo + k) as f64).map_or(NO_MONTH, |m| (m - first) as u32))
+        .collect();
+    let offset = days
+        .iter()
+        .map(|&d| {
+            if d.is_finite() {
+                table.get((floor_i64(d) - lo) as usize).copied().unwrap_or(NO_MONTH)
+            } else {
+                NO_MONTH
+            }
+        })
+        .collect();
+    Some(RowMonths { first, len: (last - first) as usize + 1, offset })
+}
+
 fn by_day_table(days: &[f64]) -> Vec<Option<i32>> {
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
     for &d in days {
@@ -158,6 +213,32 @@ fn by_day_table(days: &[f64]) -> Vec<Option<i32>> {
 mod tests {
     use super::*;
     use crate::engine::dataset::{ColumnKind, DateUnit, Interned};
+
+    #[test]
+    fn day_table_matches_per_row_months() {
+        let d = |y, m, dd| dates::days_from_civil(y, m, dd) as f64;
+        let days = vec![
+            d(2024, 3, 15) + 0.75,
+            f64::NAN,
+            d(2023, 12, 1),
+            d(2024, 3, 1) - 0.25,
+            f64::INFINITY,
+            -1.5,
+            d(1969, 12, 31),
+        ];
+        let r = day_offsets(&days).unwrap();
+        let first = days.iter().filter_map(|&x| dates::month_index(x)).min().unwrap();
+        let want: Vec<u32> =
+            days.iter().map(|&x| dates::month_index(x).map_or(NO_MONTH, |m| (m - first) as u32)).collect();
+        assert_eq!(r.offset, want);
+        assert_eq!(r.first, first);
+        assert_eq!(floor_i64(-1.5), -2);
+        assert_eq!(floor_i64(-2.0), -2);
+        assert_eq!(floor_i64(2.99), 2);
+        // Too wide for a table: the per-row path.
+        assert!(day_offsets(&[0.0, 300_000.0]).is_none());
+        assert_eq!(day_offsets(&[f64::NAN]).unwrap().len, 0);
+    }
 
     #[test]
     fn dates_numbers_and_text() {
