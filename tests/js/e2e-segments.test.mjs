@@ -28,7 +28,7 @@ after(async () => {
 });
 
 test("the panel asks the engine with the chosen features and k", async () => {
-  const calls = await page.evaluate(() => window.__segmentCalls);
+  const calls = (await page.evaluate(() => window.__segmentCalls)).filter((c) => c.method === "segment");
   assert.equal(calls[0].method, "segment");
   assert.deepEqual(calls[0].opts.features, ["登录次数", "考勤模块", "薪酬模块", "培训模块", "绩效模块", "满意度"]);
   assert.equal(calls[0].opts.k, "auto");
@@ -38,8 +38,8 @@ test("the panel asks the engine with the chosen features and k", async () => {
   await page.selectOption("#seg-kmode", "manual");
   await page.fill("#seg-k", "3");
   await page.click("#seg-run");
-  await page.waitForFunction(() => window.__segmentCalls.length === 2);
-  const last = (await page.evaluate(() => window.__segmentCalls))[1];
+  await page.waitForFunction(() => window.__segmentCalls.filter((c) => c.method === "segment").length === 2);
+  const last = (await page.evaluate(() => window.__segmentCalls)).filter((c) => c.method === "segment")[1];
   assert.equal(last.opts.k, 3);
   assert.ok(!last.opts.features.includes("满意度"));
 });
@@ -51,15 +51,39 @@ test("quality, map, k-scan and profile cards show the result", async () => {
   const cards = await page.$$eval("#seg-profiles .profile-name", (p) => p.map((x) => x.textContent));
   assert.deepEqual(cards, ["分群 1 · 高频使用·低满意度", "分群 2 · 偶尔使用", "分群 3 · 以薪酬模块为主", "分群 4 · 深度用户"]);
   assert.match(await page.textContent("#seg-profiles .profile >> nth=0"), /登录次数 [-−]\d/);
+  assert.match(await page.textContent("#kscan-note"), /k = 4 的轮廓系数/);
 });
 
-test("the strategy table is pre-filled from the profiles and editable", async () => {
+test("the strategy table is pre-filled by the engine's ds.strategy and editable", async () => {
+  const call = (await page.evaluate(() => window.__segmentCalls)).findLast((c) => c.method === "strategy");
+  assert.equal(call.opts.names.length, 4);
   assert.equal(await page.inputValue("#strategy tbody tr >> nth=0 >> textarea >> nth=0"), "更快的答复");
+  assert.match(await page.textContent("#strategy tbody tr >> nth=0"), /σ/);
   await page.fill("#strategy tbody tr >> nth=1 >> textarea >> nth=1", "每月一次培训");
   assert.equal(await page.inputValue("#strategy tbody tr >> nth=1 >> textarea >> nth=1"), "每月一次培训");
   // The edit is part of the settings a scenario or workspace would save.
   const saved = await page.evaluate(() => window.hrlens.snapshot().panels.segments.strategy[1].strategy);
   assert.equal(saved, "每月一次培训");
+  // A language switch shows the engine's English suggestions, keeps the user's edit.
+  await page.click("#lang");
+  await page.waitForFunction(() => document.querySelector("#strategy tbody tr textarea").value === "faster answers");
+  assert.equal(await page.inputValue("#strategy tbody tr >> nth=1 >> textarea >> nth=1"), "每月一次培训");
+  await page.click("#lang");
+});
+
+test("satisfaction by segment comes from ds.surveyBySegment", async () => {
+  await page.waitForSelector('#survey-card .chart[data-ready="true"]');
+  const call = (await page.evaluate(() => window.__segmentCalls)).findLast((c) => c.method === "surveyBySegment");
+  assert.equal(call.opts.column, "满意度");
+  assert.ok(call.opts.segments, "the segment labels go with it");
+});
+
+test("the segments become a data column", async () => {
+  await page.click("#seg-add-column");
+  await page.waitForSelector(".toast");
+  const call = (await page.evaluate(() => window.__segmentCalls)).findLast((c) => c.method === "addLabels");
+  assert.equal(call.opts, "分群");
+  assert.equal(call.more[1].replace, true);
 });
 
 test("members of a segment follow the shared selection (the month)", async () => {
@@ -79,7 +103,11 @@ test("tiers: counts and the tier × segment cross-tab", async () => {
   await page.click("#tier-run");
   await page.waitForSelector("#tier-counts tbody tr");
   assert.equal((await page.$$("#tier-counts tbody tr")).length, 3);
-  assert.ok(await page.$("#tier-matrix"));
+  assert.ok(await page.$("#tier-matrix"), "the two rules' matrix");
+  assert.ok(await page.$("#tier-cross"), "tiers × segments");
+  const call = (await page.evaluate(() => window.__segmentCalls)).findLast((c) => c.method === "tier");
+  assert.equal(call.opts.dimensions.length, 2, "the sample rules in the engine's TierRules form");
+  assert.ok(call.more[0].segments, "segments passed for the cross-tab");
   await page.screenshot({ path: new URL("zh-segments-contract.png", shots).pathname, fullPage: true });
 });
 

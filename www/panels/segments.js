@@ -16,13 +16,31 @@ import { card, numericColumns, roleColumn, hasMethod, label as labelOf, msg } fr
 
 const SAMPLE_FEATURES = ["登录次数", "考勤模块", "薪酬模块", "培训模块", "绩效模块", "满意度"];
 // A starting point for the tier rules of the sample data (the seed's matrix:
-// job attribute → 管理层/技术层/基层, usage → 高频/低频); the engine validates it.
+// job attribute → 管理层/技术层/基层, usage → 高频/低频), in the engine's
+// TierRules form; the engine validates it.
 const SAMPLE_TIERS = {
-  rules: [
-    { name: "岗位层级", column: "职位族", values: { 管理层: ["管理层"], 技术层: ["技术支持"], 基层: ["客服经理", "客服专员"] } },
-    { name: "使用频率", column: "登录次数", thresholds: [{ label: "高频", min: 12 }, { label: "低频", min: 0 }] },
+  name: "岗位 × 使用频率",
+  dimensions: [
+    {
+      name: "岗位层级",
+      column: "职位族",
+      levels: [
+        { label: "管理层", values: ["管理层"] },
+        { label: "技术层", values: ["技术支持"] },
+        { label: "基层", otherwise: true },
+      ],
+    },
+    {
+      name: "使用频率",
+      column: "登录次数",
+      levels: [
+        { label: "高频", minQuantile: 0.5 },
+        { label: "低频", otherwise: true },
+      ],
+    },
   ],
 };
+const UNASSIGNED = 4294967295;
 
 export function createSegmentsPanel(ctx) {
   const { t } = ctx;
@@ -34,7 +52,9 @@ export function createSegmentsPanel(ctx) {
   let members = [];
   let memberCols = [];
   let memberSeg = -1;
-  let strategy = []; // [{ needs, strategy, effect }] per segment, user-editable
+  let strategy = []; // per segment: the user's edits { needs?, strategy?, effect? }
+  let suggested = []; // the engine's StrategyRow per segment (need/needZh, strategy/strategyZh, effect/effectZh, basis)
+  let survey = null;
 
   const unavailable = stateBox(ctx, "big");
 
@@ -46,6 +66,18 @@ export function createSegmentsPanel(ctx) {
   const scaling = h("select", { id: "seg-scaling", aria: { label: t("segScaling") } });
   const seed = h("input", { type: "number", id: "seg-seed", value: "42", class: "num-input", aria: { label: t("segSeed") } });
   const run = h("button", { type: "button", class: "primary", id: "seg-run", i18n: "segRun", text: t("segRun") });
+  const addColumn = h("button", { type: "button", id: "seg-add-column", i18n: "segAddColumn", text: t("segAddColumn"), tip: "segAddColumn", hidden: true });
+  addColumn.addEventListener("click", async () => {
+    if (!result) return;
+    try {
+      // The segment of each row as a category column: trends and scores can follow it.
+      await ctx.hr.call(info.handle, "addLabels", t("segColumn"), result.labels, { names: segNames(), replace: true });
+      ctx.useHandle(info.handle, ctx.store.get().dataset?.label ?? null, { keepSelection: true });
+      ctx.notify(t("segColumnAdded", t("segColumn")), "info");
+    } catch (e) {
+      ctx.notify(e, "error");
+    }
+  });
   const state = stateBox(ctx);
   const quality = h("p", { class: "quality", id: "seg-quality" });
   const controlsCard = card(
@@ -61,6 +93,7 @@ export function createSegmentsPanel(ctx) {
       labelled(ctx, "segScaling", "scaling", scaling),
       labelled(ctx, "segSeed", "seed", seed),
       run,
+      addColumn,
     ),
     state.el,
     quality,
@@ -95,7 +128,7 @@ export function createSegmentsPanel(ctx) {
   const strategyTable = h(
     "table",
     { class: "mini strategy", id: "strategy" },
-    h("thead", {}, h("tr", {}, ...["colSegment", "colSize", "colNeeds", "colStrategy", "colExpected"].map((k) => h("th", { text: t(k), dataset: { i18n: k } })))),
+    h("thead", {}, h("tr", {}, ...["colSegment", "colSize", "colNeeds", "colStrategy", "colExpected", "colBasis"].map((k) => h("th", { text: t(k), dataset: { i18n: k } })))),
     strategyBody,
   );
   const strategyCard = card(
@@ -110,28 +143,46 @@ export function createSegmentsPanel(ctx) {
     strategyTable,
   );
 
+  // ---- survey by segment ----
+  const surveyColumn = h("select", { id: "survey-column", aria: { label: t("surveyColumn") } });
+  const surveyRun = h("button", { type: "button", id: "survey-run", i18n: "surveyRun", text: t("surveyRun") });
+  const surveyState = stateBox(ctx);
+  const surveyChart = createChart(ctx, { name: "survey", labelKey: "surveyTitle" });
+  const surveyCard = card(
+    ctx,
+    { titleKey: "surveyTitle", tip: "survey", id: "survey-card", cls: "span-2" },
+    h("div", { class: "row wrap" }, labelled(ctx, "surveyColumn", "surveyColumn", surveyColumn), surveyRun),
+    surveyState.el,
+    surveyChart.el,
+  );
+  surveyRun.addEventListener("click", () => runSurvey().catch((e) => surveyState.error(e)));
+
   // ---- members ----
   const memberTitle = h("p", { class: "muted", id: "members-note" });
   const memberWrap = h("div", {});
   const membersCard = card(ctx, { titleKey: "segMembers", tip: "members", id: "seg-members-card", cls: "span-2" }, memberTitle, memberWrap);
 
-  const body = h("div", { class: "panel-grid segments-grid" }, controlsCard, mapCard, scanCard, profilesCard, tierCard, strategyCard, membersCard);
+  const body = h("div", { class: "panel-grid segments-grid" }, controlsCard, mapCard, scanCard, profilesCard, tierCard, strategyCard, surveyCard, membersCard);
   const el = h("div", { class: "segments" }, unavailable.el, body);
 
   // ---- setup ----
   function fillControls(reset) {
     const nums = numericColumns(info).filter((n) => !info.columns.find((c) => c.name === n)?.role);
+    // Category columns with few levels can be features too (one-hot in the engine).
+    const cats = info.columns.filter((c) => c.kind === "category" && !c.role && c.distinct > 1 && c.distinct <= 30).map((c) => c.name);
     const defaults = SAMPLE_FEATURES.filter((f) => nums.includes(f));
     if (reset || !chosen.size) chosen = new Set(defaults.length >= 2 ? defaults : nums.slice(0, 4));
     fill(
       features,
       h("legend", {}, h("span", { i18n: "segFeatures", text: t("segFeatures") }), help(ctx, "features")),
-      nums.map((n) => {
+      [...nums, ...cats].map((n) => {
         const box = h("input", { type: "checkbox", value: n, checked: chosen.has(n), dataset: { feature: n } });
         box.addEventListener("change", () => (box.checked ? chosen.add(n) : chosen.delete(n)));
-        return h("label", { class: "check" }, box, h("span", { text: n }));
+        return h("label", { class: ["check", cats.includes(n) && "cat"] }, box, h("span", { text: n }));
       }),
     );
+    const likert = info.columns.filter((c) => (c.kind === "number" && c.distinct > 1 && c.distinct <= 11) || (c.kind === "category" && !c.role && c.distinct <= 12)).map((c) => c.name);
+    setOptions(surveyColumn, likert.map((n) => ({ value: n })), likert.includes(surveyColumn.value) ? surveyColumn.value : ["满意度", "satisfaction"].find((n) => likert.includes(n)) ?? likert[0]);
     setOptions(kMode, [{ value: "auto", label: t("kAutoOpt") }, { value: "manual", label: t("kManualOpt") }], kMode.value || "auto");
     kInput.disabled = kMode.value === "auto";
     setOptions(scaling, ["zscore", "robust", "minmax", "none"].map((v) => ({ value: v, label: t(`scale.${v}`) })), scaling.value || "zscore");
@@ -149,15 +200,39 @@ export function createSegmentsPanel(ctx) {
     const r = await ctx.hr.call(info.handle, "segment", opts);
     state.clear();
     result = r;
-    strategy = (r.profiles ?? []).map((p) => ({
-      needs: labelOf(ctx, p.strategy ?? {}, "needs") || "",
-      strategy: labelOf(ctx, p.strategy ?? {}, "strategy") || "",
-      effect: labelOf(ctx, p.strategy ?? {}, "effect") || "",
-    }));
+    // Suggestions for the strategy table come from the engine (ds.strategy, from
+    // the traits); the user's edits are kept per cell.
+    suggested = [];
+    if (hasMethod(info, "strategy")) {
+      try {
+        suggested = await ctx.hr.call(info.handle, "strategy", { features: feats.filter((f) => info.columns.find((c) => c.name === f)?.kind === "number"), segments: r.labels, names: segNames() });
+      } catch {
+        suggested = [];
+      }
+    }
+    strategy = (r.profiles ?? []).map(() => ({}));
     await suppress();
     renderResult();
+    addColumn.hidden = !hasMethod(info, "addLabels");
+    surveyCard.hidden = !hasMethod(info, "surveyBySegment");
+    if (!surveyCard.hidden) runSurvey().catch((e) => surveyState.error(e));
     ctx.emit("segments", { k: r.k, labels: r.labels, sizes: r.sizes, profiles: r.profiles, silhouette: r.silhouette, kScan: r.kScan });
     if (tiers) runTiers().catch(() => {});
+  }
+
+  /** Names for the engine's group lists (tiers × segments, strategy, survey, added columns). */
+  function segNames() {
+    return (result?.profiles ?? []).map((p) => segName(p.segment));
+  }
+
+  /** A strategy cell: the user's text if edited, else the engine's suggestion in the current language. */
+  function cell(i, k) {
+    const edited = strategy[i]?.[k];
+    if (edited !== undefined) return edited;
+    const row = suggested[i];
+    if (!row) return "";
+    const key = { needs: "need", strategy: "strategy", effect: "effect" }[k];
+    return (ctx.i18n.lang() === "zh" ? row[`${key}Zh`] : row[key]) ?? row[key] ?? "";
   }
 
   function segName(s) {
@@ -186,7 +261,7 @@ export function createSegmentsPanel(ctx) {
     if (proj) for (let i = 0; i < r.labels.length; i++) per[r.labels[i]]?.push([proj[2 * i], proj[2 * i + 1]]);
     map.set({
       grid: { left: 40, right: 40, top: 56, bottom: 30 },
-      legend: { top: 0, type: "scroll", right: 40 },
+      legend: { top: 0, type: "scroll", left: 0, right: 90 },
       tooltip: { trigger: "item" },
       xAxis: { type: "value", scale: true, name: axisName(0) },
       yAxis: { type: "value", scale: true, name: axisName(1) },
@@ -266,10 +341,11 @@ export function createSegmentsPanel(ctx) {
           h("th", { text: segName(p.segment) }),
           h("td", { class: "num", text: String(p.size) }),
           ...["needs", "strategy", "effect"].map((k) => {
-            const input = h("textarea", { class: "cell-edit", rows: 2, value: strategy[i]?.[k] ?? "", aria: { label: `${segName(p.segment)} · ${t({ needs: "colNeeds", strategy: "colStrategy", effect: "colExpected" }[k])}` }, attrs: { "data-i18n-ph": "strategyPh", placeholder: t("strategyPh") } });
+            const input = h("textarea", { class: "cell-edit", rows: 2, value: cell(i, k), aria: { label: `${segName(p.segment)} · ${t({ needs: "colNeeds", strategy: "colStrategy", effect: "colExpected" }[k])}` }, attrs: { "data-i18n-ph": "strategyPh", placeholder: t("strategyPh") } });
             input.addEventListener("input", () => (strategy[i][k] = input.value));
             return h("td", {}, input);
           }),
+          h("td", { class: "muted basis", text: (suggested[i]?.basis ?? []).join("；") }),
         ),
       ),
     );
@@ -280,7 +356,7 @@ export function createSegmentsPanel(ctx) {
       name: "strategy",
       title: t("strategyTitle"),
       columns: ["colSegment", "colSize", "colNeeds", "colStrategy", "colExpected"].map((k, i) => ({ key: k, label: t(k), kind: i === 1 ? "number" : "text" })),
-      rows: (result?.profiles ?? []).map((p, i) => [segName(p.segment), p.size, strategy[i]?.needs ?? "", strategy[i]?.strategy ?? "", strategy[i]?.effect ?? ""]),
+      rows: (result?.profiles ?? []).map((p, i) => [segName(p.segment), p.size, cell(i, "needs"), cell(i, "strategy"), cell(i, "effect")]),
     };
   }
 
@@ -327,6 +403,45 @@ export function createSegmentsPanel(ctx) {
     ctx.emit("segment", { segment: s, rows: members });
   }
 
+  // ---- survey: mean and distribution of a satisfaction column per segment ----
+  async function runSurvey() {
+    if (!result || !surveyColumn.value) return;
+    surveyState.loading("loading");
+    survey = await ctx.hr.call(info.handle, "surveyBySegment", { column: surveyColumn.value, segments: result.labels, names: segNames() });
+    surveyState.clear();
+    drawSurvey();
+    ctx.emit("survey", survey);
+  }
+  function drawSurvey() {
+    if (!survey) return;
+    const groups = [survey.overall, ...survey.groups];
+    const names = groups.map((g, i) => (i === 0 ? t("everyone") : g.group));
+    const hiddenIdx = new Set(groups.map((g, i) => (i > 0 && segHidden[i - 1] ? i : -1)));
+    surveyChart.set({
+      grid: { left: 170, right: 90, top: 36, bottom: 24 },
+      legend: { top: 0, type: "scroll" },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      xAxis: { type: "value", max: 1, axisLabel: { formatter: (v) => share(v, L()) } },
+      yAxis: { type: "category", inverse: true, data: names, axisLabel: { width: 160, overflow: "truncate" } },
+      series: survey.levels.map((level, j) => ({
+        name: level,
+        type: "bar",
+        stack: "shares",
+        // Answers low → high on a diverging scale (red … green), grey in the middle.
+        itemStyle: { color: likertColor(j, survey.levels.length) },
+        data: groups.map((g, i) => (hiddenIdx.has(i) ? null : g.shares[j])),
+        label: j === survey.levels.length - 1 ? { show: true, position: "right", formatter: (p) => (hiddenIdx.has(p.dataIndex) ? "—" : t("surveyMean", fmt(groups[p.dataIndex].mean, L(), 2), groups[p.dataIndex].n)) } : undefined,
+      })),
+    });
+    surveyChart.describe(t("surveyAria", survey.column, groups.length - 1));
+  }
+
+  function likertColor(j, n) {
+    const scale = ["#b42318", "#e8833a", "#f2c14e", "#c9ced6", "#9cc98a", "#4f9d5c", "#1a7f37"];
+    if (n <= 1) return scale[3];
+    return scale[Math.round((j * (scale.length - 1)) / (n - 1))];
+  }
+
   // ---- tiers ----
   async function runTiers() {
     let rules;
@@ -337,37 +452,37 @@ export function createSegmentsPanel(ctx) {
       return;
     }
     tierState.loading("tiering");
-    tiers = await ctx.hr.call(info.handle, "tier", rules);
+    // With a segmentation, the engine also crosses the tiers with the segments.
+    const opts = result ? { segments: result.labels, names: segNames() } : undefined;
+    tiers = await ctx.hr.call(info.handle, "tier", rules, opts);
     tierState.clear();
-    const counts = Object.entries(tiers.counts ?? {});
+    const counts = tiers.tiers ? tiers.tiers.map((x) => [x.label, x.count, x.share]) : Object.entries(tiers.counts ?? {});
     const tierHidden = await ctx.suppressed(counts.map(([, v]) => v));
     const countTable = h(
       "table",
       { class: "mini", id: "tier-counts" },
-      h("thead", {}, h("tr", {}, h("th", { text: t("tier") }), h("th", { class: "num", text: t("colSize") }))),
-      h("tbody", {}, counts.map(([k, v], i) => h("tr", {}, h("td", { text: k }), h("td", { class: "num", text: tierHidden[i] ? "—" : String(v) })))),
+      h("thead", {}, h("tr", {}, h("th", { text: t("tier") }), h("th", { class: "num", text: t("colSize") }), h("th", { class: "num", text: t("colShare") }))),
+      h(
+        "tbody",
+        {},
+        counts.map(([k, v, sh], i) => h("tr", {}, h("td", { text: k }), h("td", { class: "num", text: tierHidden[i] ? "—" : String(v) }), h("td", { class: "num", text: tierHidden[i] ? "—" : share(sh, L(), 1) }))),
+        tiers.untiered ? h("tr", {}, h("td", { class: "muted", text: t("untiered") }), h("td", { class: "num", text: String(tiers.untiered) }), h("td")) : null,
+      ),
     );
-    const cross = tiers.crossTab ?? tiers.matrix ?? null;
-    let crossTable = null;
-    if (cross && cross.rows && cross.columns && cross.counts) {
-      crossTable = h(
+    const grid = (id, caption, rows, columns, cells) =>
+      h(
         "table",
-        { class: "mini", id: "tier-matrix" },
-        h("caption", { text: t("tierMatrix") }),
-        h("thead", {}, h("tr", {}, h("th"), ...cross.columns.map((c) => h("th", { class: "num", text: String(c) })))),
-        h("tbody", {}, cross.rows.map((r, i) => h("tr", {}, h("th", { text: String(r) }), ...(cross.counts[i] ?? []).map((v) => h("td", { class: "num", text: String(v) }))))),
+        { class: "mini", id },
+        h("caption", { text: caption }),
+        h("thead", {}, h("tr", {}, h("th"), ...columns.map((c) => h("th", { class: "num", text: String(c) })))),
+        h("tbody", {}, rows.map((r, i) => h("tr", {}, h("th", { text: String(r) }), ...(cells[i] ?? []).map((v) => h("td", { class: "num", text: String(v) }))))),
       );
-    } else if (result && hasMethod(info, "crossTab")) {
-      const ct = await ctx.hr.call(info.handle, "crossTab", tiers.labels, Array.from(result.labels, (s) => segName(s)));
-      crossTable = h(
-        "table",
-        { class: "mini", id: "tier-matrix" },
-        h("caption", { text: t("tierMatrix") }),
-        h("thead", {}, h("tr", {}, h("th"), ...ct.columns.map((c) => h("th", { class: "num", text: String(c) })))),
-        h("tbody", {}, ct.rows.map((r, i) => h("tr", {}, h("th", { text: String(r) }), ...(ct.counts[i] ?? []).map((v) => h("td", { class: "num", text: String(v) }))))),
-      );
-    }
-    fill(tierOut, h("div", { class: "split" }, countTable, crossTable ?? h("p", { class: "muted", text: t(result ? "tierNoCross" : "tierRunSegments") })));
+    const m = tiers.matrix;
+    const matrixTable = m?.rows && m.columns ? grid("tier-matrix", t("tierMatrix2"), m.rows, m.columns, m.counts) : null;
+    const x = tiers.crossTab;
+    const crossTable = x?.tiers && x.segments ? grid("tier-cross", t("tierMatrix"), x.tiers, x.segments, x.counts) : null;
+    const crossNote = crossTable ? null : h("p", { class: "muted", text: t(result ? "tierNoCross" : "tierRunSegments") });
+    fill(tierOut, h("div", { class: "split" }, countTable, matrixTable), crossTable ?? crossNote, (tiers.warnings ?? []).length ? h("ul", { class: "muted" }, tiers.warnings.map((w) => h("li", { text: msg(ctx, w) }))) : null);
     ctx.emit("tiers", tiers);
   }
 
@@ -413,6 +528,7 @@ export function createSegmentsPanel(ctx) {
       if (!info || !result) return;
       fillControls();
       renderResult();
+      drawSurvey();
       if (memberSeg >= 0) showMembers(memberSeg).catch(() => {});
     },
     settings: () => ({ features: [...chosen], kMode: kMode.value, k: kInput.value, kMax: kMax.value, scaling: scaling.value, seed: seed.value, tierRules: tierRules.value, strategy }),
