@@ -205,6 +205,21 @@ test("trends: alerts by severity; one opens its explanation", async () => {
   await shot("zh-trends");
 });
 
+test("trends: follow the groups of a category column instead of the tree", async () => {
+  await page.selectOption("#trend-by", "区域");
+  await page.waitForFunction(() => document.querySelectorAll("#trend-compare .vt-data").length === 5);
+  assert.ok(await page.isHidden("#tree-card"));
+  const labels = await page.$$eval("#trend-compare .vt-data", (r) => r.map((x) => x.children[0].textContent));
+  assert.deepEqual([...labels].sort(), ["华东", "华中", "华北", "华南", "西南"].sort());
+  await page.click("#trend-compare .vt-data >> nth=2");
+  await page.waitForFunction((k) => document.querySelector("#trend-chart").dataset.key === k, labels[2]);
+  await page.waitForSelector("#alerts .alert-button, #alerts-note");
+  await page.selectOption("#trend-by", "org");
+  await page.waitForSelector("#tree-card:not([hidden])");
+  // Alerts are the tree's again (keys are employee ids of managers).
+  await page.waitForSelector('#alerts .alert-button[data-key^="E"]');
+});
+
 test("switching the language re-renders the panel in place, engine messages included", async () => {
   const zhMsg = await page.textContent("#alerts .alert-msg >> nth=0");
   await page.click("#lang");

@@ -308,6 +308,9 @@ export default {
   colBandB: "Band (current)",
 
   // ---- trends ----
+  trendBy: "Follow",
+  byOrg: "the organisation (tree)",
+  "tip.trendBy": "Follow the org tree (a unit and its direct reports), or every group of a category column — e.g. the segments added as a column, to see whether a segment's strategy works.",
   metric: "Indicator",
   agg: "Aggregate",
   "agg.mean": "mean",

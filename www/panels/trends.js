@@ -29,6 +29,11 @@ export function createTrendsPanel(ctx) {
   let activeAlert = null;
   let generation = 0;
   let hidden = []; // per series row: suppressed by the small-group setting
+  // "org": the tree drives (the selected unit and its direct reports); else a
+  // category column (e.g. segments added as a column): every group, one in focus.
+  let byMode = "org";
+  let focus = 0;
+  const orgMode = () => byMode === "org" && tree;
   const hv = (i, v) => (hidden[i] ? null : v);
 
   // ---- controls ----
@@ -37,9 +42,11 @@ export function createTrendsPanel(ctx) {
   const windowInput = h("input", { type: "number", id: "trend-window", min: 2, max: 12, value: "3", class: "num-input", aria: { label: t("window") } });
   const standard = h("input", { type: "number", id: "trend-standard", step: "any", class: "num-input", aria: { label: t("standard") } });
   const horizon = h("input", { type: "number", id: "trend-horizon", min: 0, max: 12, value: "3", class: "num-input", aria: { label: t("horizon") } });
+  const bySelect = h("select", { id: "trend-by", aria: { label: t("trendBy") } });
   const controls = h(
     "div",
     { class: "toolbar" },
+    labelled(ctx, "trendBy", "trendBy", bySelect),
     labelled(ctx, "metric", "metric", metric),
     labelled(ctx, "agg", "agg", agg),
     labelled(ctx, "window", "movingavg", windowInput),
@@ -47,6 +54,13 @@ export function createTrendsPanel(ctx) {
     labelled(ctx, "horizon", "forecast", horizon),
   );
   for (const c of [agg, windowInput, horizon]) c.addEventListener("change", () => refreshSeries().catch(showError));
+  bySelect.addEventListener("change", () => {
+    byMode = bySelect.value || "org";
+    focus = 0;
+    treeCard.hidden = !orgMode();
+    refreshSeries().catch(showError);
+    computeAlerts().catch((e) => alertState.error(e));
+  });
   metric.addEventListener("change", async () => {
     await suggestStandard();
     await refreshSeries().catch(showError);
@@ -99,9 +113,18 @@ export function createTrendsPanel(ctx) {
       { key: "next", labelKey: "colForecast", tipKey: "forecast", num: true, width: "7rem", value: (i) => hv(i, series[i].forecast?.points?.[0]?.value), render: (i) => fmt(hv(i, series[i].forecast?.points?.[0]?.value), L(), 2) },
     ],
     onActivate: (i) => {
-      if (i > 0) select(series[i].key);
+      if (!orgMode()) {
+        focus = i;
+        cmpTable.rerender();
+        if (hidden[i]) chartState.message(t("suppressedView", ctx.privacy().minGroup));
+        else {
+          chartState.clear();
+          drawChart();
+        }
+        renderCrumbs();
+      } else if (i > 0) select(series[i].key);
     },
-    rowClass: (i) => (i === 0 ? "self" : ""),
+    rowClass: (i) => (i === focusIndex() ? "self" : ""),
   });
   const cmpCard = card(ctx, { titleKey: "compareTable", tip: "comparison", id: "trend-compare-card" }, h("p", { class: "muted", id: "compare-note" }), cmpTable.el);
 
@@ -328,6 +351,7 @@ export function createTrendsPanel(ctx) {
 
   // ---- series ----
   function byOption() {
+    if (byMode !== "org") return byMode;
     const sel = ctx.store.get().selection.org ?? roots()[0];
     if (tree && sel) return `org:${sel}`;
     return roleColumn(info, "department") ?? undefined;
@@ -357,15 +381,25 @@ export function createTrendsPanel(ctx) {
     chartState.clear();
     series = out;
     // Small-group suppression applies to units (a person's own series is not a group).
-    const units = series.map((x, i) => [i, byId.get(x.key)]).filter(([, n]) => n && children.get(n.id)?.length);
-    const flags = await ctx.suppressed(units.map(([, n]) => n.headcount));
+    let units;
+    let sizes;
+    if (orgMode()) {
+      units = series.map((x, i) => [i, byId.get(x.key)]).filter(([, n]) => n && children.get(n.id)?.length);
+      sizes = units.map(([, n]) => n.headcount);
+    } else {
+      // Groups of a column: their size is the rows counted in the last month.
+      units = series.map((x, i) => [i, x]);
+      sizes = series.map((x) => x.count?.[x.count.length - 1] ?? 0);
+    }
+    const flags = await ctx.suppressed(sizes);
     if (gen !== generation) return;
     hidden = series.map(() => false);
     units.forEach(([i], j) => (hidden[i] = flags[j]));
+    if (focus >= series.length) focus = 0;
     renderCrumbs();
-    if (hidden[0]) {
+    if (hidden[focusIndex()]) {
       chart.clear();
-      chart.box.dataset.key = series[0].key;
+      chart.box.dataset.key = series[focusIndex()].key;
       chartState.message(t("suppressedView", ctx.privacy().minGroup));
       chartNote.textContent = "";
     } else drawChart();
@@ -377,6 +411,10 @@ export function createTrendsPanel(ctx) {
 
   function renderCrumbs() {
     const sel = ctx.store.get().selection.org;
+    if (!orgMode()) {
+      fill(crumbs, h("span", { class: "crumb", text: byMode === "org" ? "" : byMode }), h("span", { class: "sep", text: " › " }), h("span", { class: "crumb current", text: series[focusIndex()]?.label ?? "" }));
+      return;
+    }
     if (!tree || !sel) {
       fill(crumbs, h("span", { text: series[0]?.label ?? "" }));
       return;
@@ -398,6 +436,7 @@ export function createTrendsPanel(ctx) {
   }
 
   function rowLabel(s, i) {
+    if (!orgMode()) return s.label;
     if (i === 0) return `${s.label} (${t("thisNode")})`;
     const n = byId.get(s.key);
     return n && children.get(s.key)?.length ? t("nodeText", s.label, n.headcount) : s.label;
@@ -408,9 +447,11 @@ export function createTrendsPanel(ctx) {
     return h("span", { class: c.rel < 0 ? "down" : c.rel > 0 ? "up" : "" }, pct(c.rel, L()));
   }
 
+  const focusIndex = () => (orgMode() ? 0 : focus);
+
   function drawChart() {
-    const s = series[0];
-    if (!s || hidden[0]) {
+    const s = series[focusIndex()];
+    if (!s || hidden[focusIndex()]) {
       chart.clear();
       return;
     }
@@ -509,7 +550,8 @@ export function createTrendsPanel(ctx) {
     const back = Math.max(1, Number(ruleSince.value) || 3);
     const since = periods[Math.max(0, periods.length - back)];
     const r = { metric: m, agg: agg.value || "mean", window: Number(windowInput.value) || 3 };
-    if (tree) r.by = "org";
+    if (byMode !== "org") r.by = byMode;
+    else if (tree) r.by = "org";
     else if (roleColumn(info, "department")) r.by = roleColumn(info, "department");
     if (since) r.since = since;
     const list = [];
@@ -538,7 +580,7 @@ export function createTrendsPanel(ctx) {
 
   function renderAlerts() {
     const lv = level.value || "teams";
-    const isTeam = (a) => (tree ? (children.get(a.key)?.length ?? 0) > 0 : true);
+    const isTeam = (a) => (orgMode() ? (children.get(a.key)?.length ?? 0) > 0 : true);
     shownAlerts = alerts
       .filter((a) => lv === "all" || (lv === "teams" ? isTeam(a) : !isTeam(a)))
       .sort((a, b) => (SEVERITY[a.severity] ?? 2) - (SEVERITY[b.severity] ?? 2) || (a.period < b.period ? 1 : a.period > b.period ? -1 : 0) || Math.abs(b.score) - Math.abs(a.score) || (a.key < b.key ? -1 : 1));
@@ -571,7 +613,8 @@ export function createTrendsPanel(ctx) {
     try {
       if (!ex) {
         const r = { metric: a.metric, key: a.key, period: a.period, agg: agg.value || "mean" };
-        if (tree) r.by = "org";
+        if (byMode !== "org") r.by = byMode;
+        else if (tree) r.by = "org";
         ex = await ctx.hr.call(info.handle, "explain", r);
       }
     } catch (e) {
@@ -582,7 +625,11 @@ export function createTrendsPanel(ctx) {
     renderExplanation(a, ex);
     explainCard.scrollIntoView({ block: "nearest" });
     // The alert's node and month become the shared selection.
-    if (tree && byId.has(a.key)) {
+    if (!orgMode()) {
+      const i = series.findIndex((x) => x.key === a.key);
+      if (i >= 0) focus = i;
+      ctx.store.select({ period: a.period });
+    } else if (tree && byId.has(a.key)) {
       for (const p of path(a.key)) expanded.add(p);
       ctx.store.select({ org: a.key, period: a.period });
     } else ctx.store.select({ period: a.period });
@@ -647,7 +694,14 @@ export function createTrendsPanel(ctx) {
     ctx.emit("explanation", { alert: a, explanation: ex });
   }
 
+  function fillByOptions() {
+    const cats = info.columns.filter((c) => c.kind === "category" && c.distinct > 1 && c.distinct <= 500).map((c) => c.name);
+    if (byMode !== "org" && !cats.includes(byMode)) byMode = "org";
+    setOptions(bySelect, [{ value: "org", label: t("byOrg") }, ...cats.map((n) => ({ value: n }))], byMode);
+  }
+
   function fillControls() {
+    fillByOptions();
     const nums = numericColumns(info).filter((n) => !["jobLevel"].includes(info.columns.find((c) => c.name === n)?.role));
     const pref = ["客户满意度", "csat"].find((n) => nums.includes(n)) ?? nums[0];
     setOptions(metric, nums.map((n) => ({ value: n })), nums.includes(metric.value) ? metric.value : pref);
