@@ -244,13 +244,37 @@ fn fuzz_regression_a_mistyped_year_is_a_clear_limit_error() {
         csv.push_str(&format!("E{i},2024-{:02},{}\n", 1 + i % 12, 70 + i));
     }
     csv.push_str("E7,9999-12,80\n");
+    // Loading: the placeholder is not a date the engine keeps; the cell is
+    // left empty and the warning names line and column, so the trend spans 2024.
     let ds = load_named(csv.as_bytes(), "typo.csv").unwrap();
-    let e = trend(&ds, &TrendOptions { metric: "客户满意度".into(), ..TrendOptions::default() }).unwrap_err();
+    assert!(ds.warnings().iter().any(|w| w.row == Some(32) && w.column.as_deref() == Some("月份")));
+    let t = trend(&ds, &TrendOptions { metric: "客户满意度".into(), ..TrendOptions::default() }).unwrap();
+    assert_eq!(t[0].periods.len(), 12);
+    // A period column that holds month text (as a fuzzed table can) is refused before allocating.
+    let mut ds = ds;
+    let text: Vec<Option<&str>> =
+        (0..ds.row_count()).map(|i| Some(if i == 30 { "9999-12" } else { "2024-03" })).collect();
+    let col = hrlens::engine::Column::strings(
+        "月份文本",
+        hrlens::engine::Interned::from_strings(text),
+        hrlens::engine::ColumnKind::Category,
+    );
+    ds.add_column(col).unwrap();
+    let o =
+        TrendOptions {
+            metric: "客户满意度".into(), period_column: Some("月份文本".into()), ..TrendOptions::default()
+        };
+    let e = trend(&ds, &o).unwrap_err();
     assert_eq!(e.kind, ErrorKind::Limit);
-    assert_eq!(e.column.as_deref(), Some("月份"));
+    assert_eq!(e.column.as_deref(), Some("月份文本"));
     assert!(e.message.en.contains("9999-12") && e.message.zh.contains("9999-12"), "{}", e.message.en);
-    let a = alerts(&ds, &[AlertRule { metric: "客户满意度".into(), below: Some(75.0), ..AlertRule::default() }]);
-    assert_eq!(a.unwrap_err().kind, ErrorKind::Limit);
+    let rule = AlertRule {
+        metric: "客户满意度".into(),
+        below: Some(75.0),
+        period_column: Some("月份文本".into()),
+        ..AlertRule::default()
+    };
+    assert_eq!(alerts(&ds, &[rule]).unwrap_err().kind, ErrorKind::Limit);
 }
 
 #[test]

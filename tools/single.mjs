@@ -43,7 +43,12 @@ async function dataUrl(path) {
 }
 
 // `new URL("x", import.meta.url)` → an import of the inlined asset.
-const inlineAssets = {
+// A worker's wasm is not put inside the worker's data: URL: Chromium caps a
+// URL at 2 MiB, which the module alone nearly fills. The page holds the bytes
+// once (see `wasmPrelude`) and posts them to each inlined worker as its first
+// message; inside the worker the module's bytes are a promise of that message.
+const workerWasm = new Set();
+const inlineAssets = (inWorker) => ({
   name: "inline-assets",
   setup(build) {
     build.onLoad({ filter: /\.m?js$/ }, async (args) => {
@@ -62,9 +67,24 @@ const inlineAssets = {
       if (/\.m?js$/.test(path)) {
         // A data: URL, not a blob: one: Chromium refuses module workers from
         // blob: URLs of a file:// page (an opaque origin), and takes data: ones.
-        const code = await bundle(path, "esm");
+        const code = await bundle(path, "esm", true);
         return {
           contents: `export default "data:text/javascript;charset=utf-8," + encodeURIComponent(${JSON.stringify(code)});`,
+          loader: "js",
+        };
+      }
+      if (path.endsWith(".wasm") && inWorker) {
+        workerWasm.add(path);
+        return {
+          contents: `export default new Promise((resolve) => {
+  self.addEventListener("message", function first(e) {
+    const bytes = e.data && e.data.__hrlensWasm;
+    if (!bytes) return;
+    self.removeEventListener("message", first);
+    e.stopImmediatePropagation();
+    resolve(bytes);
+  });
+});`,
           loader: "js",
         };
       }
@@ -81,10 +101,10 @@ export default u;`,
       return { contents: `export default new URL(${JSON.stringify(await dataUrl(path))});`, loader: "js" };
     });
   },
-};
+});
 
 /** One script with its whole import graph, as a single chunk of code. */
-async function bundle(entry, format) {
+async function bundle(entry, format, inWorker = false) {
   const r = await esbuild.build({
     entryPoints: [entry],
     bundle: true,
@@ -96,7 +116,7 @@ async function bundle(entry, format) {
     charset: "utf8",
     legalComments: "none",
     logLevel: "warning",
-    plugins: [inlineAssets],
+    plugins: [inlineAssets(inWorker)],
   });
   const code = r.outputFiles[0].text;
   if (code.includes("import.meta.url")) warnings.push(`${relative(ROOT, entry)}: import.meta.url is left in the bundle (it points at the HTML file)`);
@@ -204,6 +224,28 @@ html = await replaceAsync(html, /<script\b([^>]*)>([\s\S]*?)<\/script\s*>/gi, as
   return `<script${module ? ' type="module"' : ""}>${code}</script>`;
 });
 
+// The wasm the inlined workers wait for: decoded once in the page, and posted
+// to every worker made from a data: URL as its first message.
+let preludeTag = "";
+if (workerWasm.size > 1) throw new Error(`single.mjs: workers load ${workerWasm.size} different wasm modules; one is supported`);
+for (const path of workerWasm) {
+  const b64 = (await readFile(path)).toString("base64");
+  const prelude = safeScript(`(() => {
+  const s = atob(${JSON.stringify(b64)});
+  const bytes = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
+  const Base = window.Worker;
+  window.Worker = class extends Base {
+    constructor(url, opts) {
+      super(url, opts);
+      if (String(url).startsWith("data:text/javascript")) this.postMessage({ __hrlensWasm: bytes });
+    }
+  };
+})();`);
+  scriptHashes.unshift(sha256(prelude));
+  preludeTag = `<script>${prelude}</script>`;
+}
+
 const csp = [
   "default-src 'none'",
   `script-src ${scriptHashes.join(" ")} 'wasm-unsafe-eval'`,
@@ -220,6 +262,8 @@ const meta = `<meta http-equiv="Content-Security-Policy" content="${csp}">`;
 const cspTag = /<meta\b[^>]*http-equiv\s*=\s*["']?content-security-policy["']?[^>]*>/i;
 if (cspTag.test(html)) html = html.replace(cspTag, meta);
 else html = html.replace(/(<meta\b[^>]*charset[^>]*>)/i, `$1\n  ${meta}`);
+// After the policy, so that it is in force for the prelude too.
+if (preludeTag) html = html.replace(meta, `${meta}\n  ${preludeTag}`);
 html = html.replace(/<head>/i, "<head>\n  <!-- hrlens single-file build: everything is inline; this page makes no network request. -->");
 
 await mkdir(dirname(OUT), { recursive: true });

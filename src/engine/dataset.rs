@@ -7,7 +7,6 @@
 //! was built (nothing is dropped without one) and where it came from.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -71,11 +70,112 @@ pub enum DateUnit {
 }
 
 /// Interned strings: one code per row into `dict`.
-#[derive(Debug, Clone, PartialEq, Default)]
+///
+/// The lookup table stores only `(hash, code)` pairs and compares against
+/// `dict`, so each distinct string is held once. Hashing is a fixed,
+/// seedless multiply-rotate (deterministic across runs and targets).
+#[derive(Debug, Clone, Default)]
 pub struct Interned {
     pub codes: Vec<u32>,
     pub dict: Vec<String>,
-    index: HashMap<String, u32>,
+    table: StrTable,
+    /// The last code interned: exports repeat a value down consecutive rows
+    /// (an employee's months, a department's people), so check it first.
+    last: Option<u32>,
+}
+
+impl PartialEq for Interned {
+    fn eq(&self, other: &Self) -> bool {
+        self.codes == other.codes && self.dict == other.dict
+    }
+}
+
+/// Open-addressing table of `hash << 32 | code` slots; `EMPTY_SLOT` = free.
+#[derive(Debug, Clone, Default)]
+struct StrTable {
+    slots: Vec<u64>,
+}
+
+const EMPTY_SLOT: u64 = u64::MAX;
+
+/// A fast, deterministic hash of a byte string (FxHash-style over 8-byte words).
+pub fn hash_bytes(b: &[u8]) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mut h: u64 = (b.len() as u64).wrapping_mul(K);
+    let mut chunks = b.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut w = [0u8; 8];
+        for (d, s) in w.iter_mut().zip(rest) {
+            *d = *s;
+        }
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+    }
+    h ^= h >> 29;
+    h = h.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    h ^ (h >> 32)
+}
+
+impl StrTable {
+    fn mask(&self) -> usize {
+        self.slots.len().wrapping_sub(1)
+    }
+
+    /// The code of `b`, or the slot where it would go.
+    fn find(&self, dict: &[String], h: u32, b: &[u8]) -> std::result::Result<u32, usize> {
+        if self.slots.is_empty() {
+            return Err(usize::MAX);
+        }
+        let mask = self.mask();
+        let mut i = h as usize & mask;
+        loop {
+            let s = self.slots.get(i).copied().unwrap_or(EMPTY_SLOT);
+            if s == EMPTY_SLOT {
+                return Err(i);
+            }
+            if (s >> 32) as u32 == h {
+                let code = s as u32;
+                if dict.get(code as usize).is_some_and(|d| d.as_bytes() == b) {
+                    return Ok(code);
+                }
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    fn insert_at(&mut self, slot: usize, h: u32, code: u32) {
+        if let Some(s) = self.slots.get_mut(slot) {
+            *s = (u64::from(h) << 32) | u64::from(code);
+        }
+    }
+
+    /// Make room for one more entry (load factor at most 1/2).
+    fn reserve_one(&mut self, len: usize) {
+        if (len + 1) * 2 <= self.slots.len() {
+            return;
+        }
+        let new_len = (self.slots.len() * 2).max(16);
+        let old = std::mem::replace(&mut self.slots, vec![EMPTY_SLOT; new_len]);
+        let mask = new_len - 1;
+        for s in old.into_iter().filter(|&s| s != EMPTY_SLOT) {
+            let mut i = (s >> 32) as usize & mask;
+            while self.slots.get(i).is_some_and(|&x| x != EMPTY_SLOT) {
+                i = (i + 1) & mask;
+            }
+            if let Some(slot) = self.slots.get_mut(i) {
+                *slot = s;
+            }
+        }
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.slots.capacity() * 8
+    }
 }
 
 impl Interned {
@@ -84,18 +184,47 @@ impl Interned {
     }
 
     pub fn with_capacity(rows: usize) -> Interned {
-        Interned { codes: Vec::with_capacity(rows), dict: Vec::new(), index: HashMap::new() }
+        Interned { codes: Vec::with_capacity(rows), dict: Vec::new(), table: StrTable::default(), last: None }
     }
 
     /// The code for `s`, adding it to the dictionary when new.
     pub fn intern(&mut self, s: &str) -> u32 {
-        if let Some(&c) = self.index.get(s) {
-            return c;
+        let h = hash_bytes(s.as_bytes()) as u32;
+        match self.table.find(&self.dict, h, s.as_bytes()) {
+            Ok(c) => c,
+            Err(_) => self.insert_new(h, s.to_owned()),
         }
-        let c = self.dict.len() as u32;
-        self.dict.push(s.to_owned());
-        self.index.insert(s.to_owned(), c);
+    }
+
+    /// The code for a UTF-8 byte string, adding it when new (invalid UTF-8
+    /// is stored lossily, so it never fails).
+    #[inline]
+    pub fn intern_bytes(&mut self, b: &[u8]) -> u32 {
+        if let Some(c) = self.last {
+            if self.dict.get(c as usize).is_some_and(|d| d.as_bytes() == b) {
+                return c;
+            }
+        }
+        let h = hash_bytes(b) as u32;
+        let c = match self.table.find(&self.dict, h, b) {
+            Ok(c) => c,
+            Err(_) => match std::str::from_utf8(b) {
+                Ok(s) => self.insert_new(h, s.to_owned()),
+                Err(_) => self.intern(&String::from_utf8_lossy(b)),
+            },
+        };
+        self.last = Some(c);
         c
+    }
+
+    fn insert_new(&mut self, h: u32, s: String) -> u32 {
+        let code = self.dict.len() as u32;
+        self.table.reserve_one(self.dict.len());
+        if let Err(slot) = self.table.find(&self.dict, h, s.as_bytes()) {
+            self.table.insert_at(slot, h, code);
+        }
+        self.dict.push(s);
+        code
     }
 
     pub fn push(&mut self, s: Option<&str>) {
@@ -113,7 +242,7 @@ impl Interned {
 
     /// Code of a value already in the dictionary.
     pub fn code_of(&self, s: &str) -> Option<u32> {
-        self.index.get(s).copied()
+        self.table.find(&self.dict, hash_bytes(s.as_bytes()) as u32, s.as_bytes()).ok()
     }
 
     pub fn from_strings<'a>(values: impl IntoIterator<Item = Option<&'a str>>) -> Interned {
@@ -122,6 +251,14 @@ impl Interned {
             i.push(v);
         }
         i
+    }
+
+    /// Bytes held on the heap (codes, dictionary, table), for memory budgets.
+    pub fn heap_bytes(&self) -> usize {
+        self.codes.capacity() * 4
+            + self.dict.capacity() * std::mem::size_of::<String>()
+            + self.dict.iter().map(String::capacity).sum::<usize>()
+            + self.table.heap_bytes()
     }
 }
 
@@ -156,6 +293,69 @@ impl PartialEq for ColumnData {
     }
 }
 
+/// How the day and month of slash dates (`7/5/2011`) were ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DateOrder {
+    /// Year first (`2011-07-05`, `2011/7/5`, `2011年7月5日`): never ambiguous.
+    Ymd,
+    /// Month first (`7/5/2011` = 5 July), the US order.
+    Mdy,
+    /// Day first (`7/5/2011` = 7 May), the European order.
+    Dmy,
+}
+
+impl DateOrder {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DateOrder::Ymd => "ymd",
+            DateOrder::Mdy => "mdy",
+            DateOrder::Dmy => "dmy",
+        }
+    }
+}
+
+/// What a cleaning step did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum CleaningKind {
+    /// Leading/trailing whitespace removed (`Production       `).
+    Trimmed,
+    /// Thousands separators removed (`1,234`).
+    Thousands,
+    /// Percentages divided by 100 (`85%` → 0.85).
+    Percent,
+    /// Full-width digits and signs folded (`１２３`).
+    FullWidth,
+    /// Currency signs or units removed (`¥1,200`, `1200元`).
+    Currency,
+    /// Cells such as `N/A`, `-`, `无` read as missing.
+    NaTokens,
+    /// Yes/No style values stored as 1/0.
+    Booleans,
+    /// Dates written in several forms were read (the message lists them).
+    Dates,
+    /// Excel serial day numbers converted to dates.
+    ExcelSerials,
+    /// Two-digit years expanded (00–29 → 20xx, 30–99 → 19xx, as Excel does).
+    TwoDigitYears,
+    /// Times of day dropped from date-times.
+    TimeDropped,
+    /// The day/month order of slash dates was decided (or assumed).
+    DateOrder,
+    /// Numbers or dates turned back into text because too many cells did not fit.
+    AsText,
+}
+
+/// One recorded cleaning step of a column, with how many cells it touched.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CleaningStep {
+    pub step: CleaningKind,
+    pub count: u64,
+    pub message: Msg,
+}
+
 /// How the cleaning step changed a column, for the user to see.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -165,7 +365,22 @@ pub struct ColumnMeta {
     /// Values were booleans (是/否, Yes/No …) stored as 1/0.
     pub boolean: bool,
     /// Each cleaning step applied, with how many cells it touched.
-    pub cleaning: Vec<Msg>,
+    pub cleaning: Vec<CleaningStep>,
+    /// For date columns read from slash dates: the day/month order used.
+    pub date_order: Option<DateOrder>,
+    /// The day/month order could not be decided from the data (it was assumed).
+    pub date_ambiguous: bool,
+    /// The header as written in the file, when the name differs (renamed
+    /// duplicate, empty header, two-row header joined).
+    pub original_name: Option<String>,
+}
+
+impl ColumnMeta {
+    pub fn step(&mut self, step: CleaningKind, count: u64, en: impl Into<String>, zh: impl Into<String>) {
+        if count > 0 {
+            self.cleaning.push(CleaningStep { step, count, message: Msg::new(en, zh) });
+        }
+    }
 }
 
 /// One named column.
@@ -319,7 +534,65 @@ pub fn format_number(x: f64) -> String {
     }
 }
 
+/// What a warning is about, so the page can group and count them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub enum WarningKind {
+    /// A row with more or fewer fields than the header.
+    RaggedRow,
+    /// A cell that does not fit its column's kind (left empty, row kept).
+    BadValue,
+    /// A header name that repeats (renamed `name (2)`).
+    DuplicateHeader,
+    /// An empty header cell (named `column N`).
+    EmptyHeader,
+    /// A column with no values.
+    EmptyColumn,
+    /// Two rows with the same employee (and period).
+    DuplicateKey,
+    /// A row identical to an earlier one.
+    DuplicateRow,
+    /// Blank lines skipped.
+    BlankLines,
+    /// Title or note lines above the header skipped.
+    TitleLines,
+    /// A totals row (合计, 总计, Total) skipped.
+    TotalsRow,
+    /// Note lines after the totals row skipped.
+    NotesRow,
+    /// A repeat of the header row inside the data skipped.
+    RepeatedHeader,
+    /// Day/month order of a date column could not be decided.
+    DateAmbiguous,
+    /// A date column mixes forms that suggest some dates were misread.
+    DateMixed,
+    /// Empty columns at the right edge dropped.
+    DroppedColumns,
+    /// A quoted field that never closes (the rest of the file became one field).
+    UnclosedQuote,
+    /// Anything else.
+    #[default]
+    Other,
+}
+
+impl WarningKind {
+    /// Whether this kind of warning stands for rows of the file that are not in the dataset.
+    pub fn skips_rows(self) -> bool {
+        matches!(
+            self,
+            WarningKind::BlankLines
+                | WarningKind::TitleLines
+                | WarningKind::TotalsRow
+                | WarningKind::NotesRow
+                | WarningKind::RepeatedHeader
+        )
+    }
+}
+
 /// A problem found while building or analysing a dataset that did not stop it.
+///
+/// Past the first 1,000 of a kind (per column for cell problems), one more
+/// warning of the same kind sums up the rest: its `count` says how many.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Warning {
@@ -327,24 +600,88 @@ pub struct Warning {
     pub row: Option<u64>,
     pub column: Option<String>,
     pub message: Msg,
+    pub kind: WarningKind,
+    /// The offending cell value, as written in the file.
+    pub value: Option<String>,
+    /// What was expected instead (`a number`, `a date` …).
+    pub expected: Option<Msg>,
+    /// How many rows or cells this warning stands for (1, or a run / a summary).
+    pub count: u64,
+    /// The file the row belongs to, when a dataset joins several.
+    pub file: Option<String>,
 }
 
 impl Warning {
     pub fn new(row: Option<u64>, column: Option<&str>, message: Msg) -> Warning {
-        Warning { row, column: column.map(str::to_owned), message }
+        Warning {
+            row,
+            column: column.map(str::to_owned),
+            message,
+            kind: WarningKind::Other,
+            value: None,
+            expected: None,
+            count: 1,
+            file: None,
+        }
     }
+
+    pub fn kind(mut self, kind: WarningKind) -> Warning {
+        self.kind = kind;
+        self
+    }
+
+    pub fn value(mut self, value: impl Into<String>) -> Warning {
+        self.value = Some(value.into());
+        self
+    }
+
+    pub fn expected(mut self, en: impl Into<String>, zh: impl Into<String>) -> Warning {
+        self.expected = Some(Msg::new(en, zh));
+        self
+    }
+
+    pub fn count(mut self, n: u64) -> Warning {
+        self.count = n;
+        self
+    }
+}
+
+/// A line of the file that is not data (title, `sep=`, totals, notes …).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SkippedLine {
+    /// Line in the file (1-based; the sheet row for XLSX).
+    pub line: u64,
+    /// Why: the warning kind, or `sep` for a `sep=;` line, `header` for extra header rows.
+    pub reason: String,
+    /// The line's text (cells joined by the delimiter), shortened to 200 characters.
+    pub text: String,
 }
 
 /// Where a dataset came from.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Source {
-    /// `"csv"`, `"xlsx"`, `"json"` or `"sample"`.
+    /// `"csv"`, `"xlsx"`, `"json"`, `"sample"` or `"join"`.
     pub format: String,
     pub filename: Option<String>,
     pub encoding: Option<String>,
     pub delimiter: Option<String>,
     pub sheet: Option<String>,
+    /// Every sheet of a workbook, in order (so the user can pick another).
+    pub sheets: Vec<String>,
+    /// Line of the (first) header row, 1-based; `None` when the file has no header row.
+    pub header_row: Option<u64>,
+    /// How many rows the header spans (2 for a merged two-row header).
+    pub header_rows: u32,
+    /// Lines that were not data (title lines, `sep=`, totals, notes …), first 200.
+    pub skipped: Vec<SkippedLine>,
+    /// Size of the input in bytes.
+    pub bytes: u64,
+    /// `"lf"`, `"crlf"` or `"cr"` for text files.
+    pub line_ending: Option<String>,
+    /// The file started with a byte-order mark.
+    pub bom: bool,
 }
 
 /// The per-column summary that `columns()` returns.
@@ -358,6 +695,8 @@ pub struct ColumnSummary {
     pub distinct: usize,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub percent: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub boolean: bool,
 }
 
 /// A table of equal-length named columns, plus its warnings and source.
@@ -365,8 +704,11 @@ pub struct ColumnSummary {
 pub struct Dataset {
     columns: Vec<Column>,
     rows: usize,
-    /// Line in the file of each row (1-based), when it came from a file.
+    /// Line in the file of each row (1-based), when it came from a file
+    /// and the rows are not simply consecutive lines.
     lines: Option<Vec<u64>>,
+    /// Line of row 0 when `lines` is `None` (rows are consecutive lines).
+    line_base: u64,
     warnings: Vec<Warning>,
     source: Source,
 }
@@ -397,7 +739,7 @@ impl Dataset {
                 .at_column(&c.name));
             }
         }
-        Ok(Dataset { columns, rows, lines: None, warnings: Vec::new(), source })
+        Ok(Dataset { columns, rows, lines: None, line_base: 2, warnings: Vec::new(), source })
     }
 
     /// Attach the file line of each row (for warnings that name rows).
@@ -413,6 +755,18 @@ impl Dataset {
         }
         self.lines = Some(lines);
         Ok(self)
+    }
+
+    /// Rows are consecutive lines of the file starting at `first` (no per-row table needed).
+    pub fn with_line_base(mut self, first: u64) -> Dataset {
+        self.lines = None;
+        self.line_base = first;
+        self
+    }
+
+    /// The per-row line table, when rows are not consecutive lines.
+    pub fn lines(&self) -> Option<&[u64]> {
+        self.lines.as_deref()
     }
 
     pub fn with_warnings(mut self, warnings: Vec<Warning>) -> Dataset {
@@ -440,9 +794,35 @@ impl Dataset {
         self.warnings.push(w);
     }
 
-    /// The file line of a row (1-based), or `row + 2` (header on line 1) when unknown.
+    /// The file line of a row (1-based); rows count from the line after the
+    /// header (line 2) when the dataset did not come from a file.
     pub fn line_of(&self, row: usize) -> u64 {
-        self.lines.as_ref().and_then(|l| l.get(row).copied()).unwrap_or(row as u64 + 2)
+        self.lines.as_ref().and_then(|l| l.get(row).copied()).unwrap_or(row as u64 + self.line_base)
+    }
+
+    pub fn source_mut(&mut self) -> &mut Source {
+        &mut self.source
+    }
+
+    pub fn warnings_mut(&mut self) -> &mut Vec<Warning> {
+        &mut self.warnings
+    }
+
+    pub fn columns_mut(&mut self) -> &mut [Column] {
+        &mut self.columns
+    }
+
+    /// Bytes held by the columns (for memory budgets and reports).
+    pub fn heap_bytes(&self) -> usize {
+        let cols: usize = self
+            .columns
+            .iter()
+            .map(|c| match &c.data {
+                ColumnData::Number(v) | ColumnData::Date { days: v, .. } => v.capacity() * 8,
+                ColumnData::Strings { values, .. } => values.heap_bytes(),
+            })
+            .sum();
+        cols + self.lines.as_ref().map_or(0, |l| l.capacity() * 8)
     }
 
     pub fn column_index(&self, name: &str) -> Option<usize> {
@@ -525,6 +905,29 @@ impl Dataset {
         Ok(())
     }
 
+    /// Add a column, or — when `replace` — put it in place of the column with
+    /// the same name (e.g. segment labels attached again after a re-run).
+    ///
+    /// # Errors
+    /// `ParamError` when its length differs, or its name is taken and `replace` is false.
+    pub fn set_column(&mut self, column: Column, replace: bool) -> Result<()> {
+        match self.column_index(&column.name) {
+            Some(i) if replace => {
+                if column.len() != self.rows {
+                    return Err(Error::param(
+                        format!("column \"{}\" has {} values, expected {}", column.name, column.len(), self.rows),
+                        format!("列“{}”有 {} 个值，应为 {} 个", column.name, column.len(), self.rows),
+                    ));
+                }
+                if let Some(slot) = self.columns.get_mut(i) {
+                    *slot = column;
+                }
+                Ok(())
+            }
+            _ => self.add_column(column),
+        }
+    }
+
     pub fn summary(&self) -> Vec<ColumnSummary> {
         self.columns
             .iter()
@@ -535,6 +938,7 @@ impl Dataset {
                 missing: c.missing(),
                 distinct: c.distinct(),
                 percent: c.meta.percent,
+                boolean: c.meta.boolean,
             })
             .collect()
     }
@@ -595,6 +999,19 @@ mod tests {
         assert_eq!(d.columns()[0].role, None);
         assert!(d.set_role("nope", None).is_err());
         assert_eq!(Role::parse("managerId"), Some(Role::ManagerId));
+    }
+
+    #[test]
+    fn set_column_adds_or_replaces() {
+        let mut d = small();
+        let labels =
+            |v: [&str; 3]| Column::strings("segment", Interned::from_strings(v.map(Some)), ColumnKind::Category);
+        d.set_column(labels(["S1", "S2", "S1"]), false).unwrap();
+        assert!(d.set_column(labels(["S1", "S1", "S1"]), false).is_err());
+        d.set_column(labels(["S2", "S2", "S1"]), true).unwrap();
+        assert_eq!(d.column("segment").unwrap().display(0).as_deref(), Some("S2"));
+        assert_eq!(d.columns().len(), 4);
+        assert!(d.set_column(Column::number("segment", vec![1.0]), true).is_err());
     }
 
     #[test]

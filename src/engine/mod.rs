@@ -16,8 +16,12 @@ pub mod org;
 pub mod roles;
 pub mod sample;
 pub mod score;
+pub mod segment;
 pub mod trend;
 pub mod weights;
 
-pub use dataset::{Column, ColumnData, ColumnKind, ColumnSummary, Dataset, DateUnit, Interned, Role, Source, Warning};
+pub use dataset::{
+    CleaningKind, CleaningStep, Column, ColumnData, ColumnKind, ColumnMeta, ColumnSummary, Dataset, DateOrder,
+    DateUnit, Interned, Role, SkippedLine, Source, Warning, WarningKind,
+};
 pub use error::{Error, ErrorKind, Msg, Result};

@@ -93,6 +93,47 @@ pub fn role_of_header(header: &str) -> Option<Role> {
     SYNONYMS.iter().find(|(_, names)| names.contains(&n.as_str())).map(|(r, _)| *r)
 }
 
+/// A looser reading of a header, for roles no column names exactly:
+/// `Staff No.`, `员工编码`, `直属上级编号`, `所在部门`, `考核年月`. Used only
+/// when no header matches a role's synonyms.
+pub fn role_of_header_fuzzy(header: &str) -> Option<Role> {
+    let n = normalize_header(header);
+    if n.is_empty() {
+        return None;
+    }
+    let has = |k: &str| n.contains(k);
+    let id_suffix = ["id", "no", "number", "code", "号", "编号", "编码", "代码", "工号"];
+    let idish = id_suffix.iter().any(|s| n.ends_with(s));
+    let manager = ["manager", "supervisor", "leader", "上级", "主管", "经理", "领导"].iter().any(|k| has(k));
+    if manager {
+        return idish.then_some(Role::ManagerId);
+    }
+    let person = ["employee", "emp", "staff", "worker", "员工", "职工", "人员", "雇员"].iter().any(|k| has(k));
+    if person && idish {
+        return Some(Role::EmployeeId);
+    }
+    if has("姓名") || (person && n.ends_with("name")) {
+        return Some(Role::Name);
+    }
+    if has("部门") || has("department") || n.starts_with("dept") {
+        return Some(Role::Department);
+    }
+    if has("职级") || has("joblevel") || has("jobgrade") || has("paygrade") {
+        return Some(Role::JobLevel);
+    }
+    if has("月份") || has("年月") || has("yearmonth") || has("period") {
+        return Some(Role::Period);
+    }
+    None
+}
+
+/// Headers that suggest dates (`入职日期`, `HireDate`, `DOB`): integer
+/// day numbers under them may be Excel serials.
+pub fn is_date_header(header: &str) -> bool {
+    let n = normalize_header(header);
+    ["date", "日期", "时间", "dob", "birth", "出生", "入职", "离职", "hired", "doh"].iter().any(|k| n.contains(k))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,5 +151,19 @@ mod tests {
         assert_eq!(role_of_header("JobLevel"), Some(Role::JobLevel));
         assert_eq!(role_of_header("ＥｍｐＩＤ"), Some(Role::EmployeeId));
         assert_eq!(role_of_header("MonthlyIncome"), None);
+    }
+
+    #[test]
+    fn fuzzy_headers() {
+        assert_eq!(role_of_header_fuzzy("Staff No."), Some(Role::EmployeeId));
+        assert_eq!(role_of_header_fuzzy("员工编码"), Some(Role::EmployeeId));
+        assert_eq!(role_of_header_fuzzy("直属上级编号"), Some(Role::ManagerId));
+        assert_eq!(role_of_header_fuzzy("ManagerName"), None);
+        assert_eq!(role_of_header_fuzzy("所在部门"), Some(Role::Department));
+        assert_eq!(role_of_header_fuzzy("考核年月"), Some(Role::Period));
+        assert_eq!(role_of_header_fuzzy("EmployeeCount"), None);
+        assert_eq!(role_of_header_fuzzy("EnvironmentSatisfaction"), None);
+        assert_eq!(role_of_header_fuzzy("StockOptionLevel"), None);
+        assert!(is_date_header("入职日期") && is_date_header("DateofHire") && !is_date_header("Salary"));
     }
 }

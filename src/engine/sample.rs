@@ -399,7 +399,7 @@ pub fn sample(opts: &SampleOptions) -> Result<Dataset> {
         c.meta.percent = matches!(*name, "投诉率" | "解决率" | "团队流失率" | "培训完成率");
         columns.push(c);
     }
-    let source = Source { format: "sample".into(), filename: None, encoding: None, delimiter: None, sheet: None };
+    let source = Source { format: "sample".into(), ..Source::default() };
     Dataset::new(columns, source)
 }
 

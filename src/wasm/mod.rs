@@ -10,9 +10,13 @@
 //! `#[wasm_bindgen] impl Dataset` blocks.
 
 mod export;
+mod ingest;
 mod page;
 mod score;
+mod segment;
 mod trend;
+
+pub use ingest::DatasetLoader;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -24,26 +28,7 @@ use crate::engine::{self, ColumnData, Error, ErrorKind};
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
 export type Role = "employeeId" | "name" | "department" | "managerId" | "period" | "jobLevel";
-export interface LoadOptions {
-  /** A hint only; the content is sniffed. */
-  filename?: string;
-  /** XLSX sheet name (default: the first non-empty sheet). */
-  sheet?: string;
-  /** auto: BOM, then UTF-8, else GB18030. */
-  encoding?: "auto" | "utf-8" | "gb18030";
-  /** Sniffed when absent. */
-  delimiter?: "," | ";" | "\t" | "|";
-}
 export interface SampleOptions { employees?: number; months?: number; seed?: number }
-export interface ColumnInfo {
-  name: string; kind: "number" | "category" | "date" | "text";
-  role: Role | null; missing: number; distinct: number; percent?: boolean;
-}
-export interface DataWarning { row?: number; column?: string; message: string; messageZh: string }
-export interface SourceInfo {
-  format: "csv" | "xlsx" | "json" | "sample"; filename?: string;
-  encoding?: string; delimiter?: string; sheet?: string;
-}
 export interface ColumnStats {
   column: string; count: number; missing: number; min: number; max: number;
   mean: number; std: number; p25: number; median: number; p75: number;
@@ -188,32 +173,8 @@ pub struct Dataset {
     pub(crate) inner: engine::Dataset,
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct WarningOut<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    row: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    column: Option<&'a str>,
-    message: &'a str,
-    message_zh: &'a str,
-}
-
 #[wasm_bindgen]
 impl Dataset {
-    /// Load a CSV (XLSX and JSON as the ingest grows) from its bytes.
-    ///
-    /// ```js
-    /// const ds = Dataset.load(new Uint8Array(await file.arrayBuffer()), { filename: file.name });
-    /// ```
-    pub fn load(
-        bytes: &[u8],
-        #[wasm_bindgen(unchecked_param_type = "LoadOptions | undefined")] opts: JsValue,
-    ) -> Result<Dataset, JsValue> {
-        let opts: engine::ingest::LoadOptions = from_js(opts, "load options")?;
-        engine::ingest::load(bytes, &opts).map(|inner| Dataset { inner }).map_err(js_error)
-    }
-
     /// The built-in sample panel (default 2,000 employees × 24 months, seed 42).
     pub fn sample(
         #[wasm_bindgen(unchecked_param_type = "SampleOptions | undefined")] opts: JsValue,
@@ -225,12 +186,6 @@ impl Dataset {
     #[wasm_bindgen(getter, js_name = rowCount)]
     pub fn row_count(&self) -> f64 {
         self.inner.row_count() as f64
-    }
-
-    /// One entry per column: name, kind, role, missing and distinct counts.
-    #[wasm_bindgen(unchecked_return_type = "ColumnInfo[]")]
-    pub fn columns(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.summary())
     }
 
     /// A column's values: numbers as a `Float64Array` (NaN = missing); dates,
@@ -249,29 +204,6 @@ impl Dataset {
                 Ok(out.into())
             }
         }
-    }
-
-    /// What loading repaired or skipped: `row` is the line in the file (1-based).
-    #[wasm_bindgen(unchecked_return_type = "DataWarning[]")]
-    pub fn warnings(&self) -> Result<JsValue, JsValue> {
-        let out: Vec<WarningOut> = self
-            .inner
-            .warnings()
-            .iter()
-            .map(|w| WarningOut {
-                row: w.row,
-                column: w.column.as_deref(),
-                message: &w.message.en,
-                message_zh: &w.message.zh,
-            })
-            .collect();
-        to_js(&out)
-    }
-
-    /// Where the data came from: format, encoding, delimiter, sheet.
-    #[wasm_bindgen(unchecked_return_type = "SourceInfo")]
-    pub fn source(&self) -> Result<JsValue, JsValue> {
-        to_js(self.inner.source())
     }
 
     /// Give a column a role (taking it from any other column), or clear it with `null`.
