@@ -235,19 +235,23 @@ test("switching the language re-renders the panel in place, engine messages incl
   assert.equal(await page.textContent("#alerts .alert-msg >> nth=0"), zhMsg);
 });
 
-test("segments: runs when this build has ds.segment, else says it is not available", async () => {
+test("segments: the engine segments the sample; profiles, tiers, survey and members", async () => {
   await openTab("segments");
-  const hasSegment = await page.evaluate(() => window.hrlens && true);
-  assert.ok(hasSegment);
-  await page.waitForFunction(() => document.querySelector("#panel-segments .state:not([hidden])") || document.querySelector('#seg-map[data-ready="true"]'));
-  if (await page.$('#seg-map[data-ready="true"]')) {
-    await page.waitForSelector("#seg-profiles .profile");
-    await page.click("#seg-profiles .profile >> nth=0");
-    await page.waitForSelector("#seg-members .vt-data");
-    assert.match(await page.textContent("#seg-quality"), /轮廓系数/);
-  } else {
-    assert.match(await page.textContent("#panel-segments .state"), /暂不提供分群/);
-  }
+  await page.waitForSelector('#seg-map[data-ready="true"]', { timeout: 60_000 });
+  assert.match(await page.textContent("#seg-quality"), /k = \d+ · 轮廓系数 0\.\d+/);
+  assert.match(await page.textContent("#kscan-note"), /k = \d/);
+  const names = await page.$$eval("#seg-profiles .profile-name", (p) => p.map((x) => x.textContent));
+  assert.ok(names.length >= 2 && names.every((n) => /^分群 \d+ · \S/.test(n)), names.join(" | "));
+  // The seed's tier matrix and its cross-tab with the segments, from the engine.
+  await page.waitForSelector("#tier-counts tbody tr");
+  assert.ok(await page.$("#tier-matrix"));
+  assert.ok(await page.$("#tier-cross"));
+  assert.ok((await page.inputValue("#strategy tbody tr >> nth=0 >> textarea >> nth=0")).length > 0, "the strategy is suggested");
+  await page.waitForSelector('#survey-card .chart[data-ready="true"]');
+  await page.click("#seg-profiles .profile >> nth=0");
+  await page.waitForSelector("#seg-members .vt-data");
+  const months = await page.$$eval("#seg-members .vt-data", (r) => r.map((x) => x.children[3].textContent));
+  assert.ok(months.every((m) => m === "2024-12"), "members follow the selected month");
   await shot("zh-segments");
 });
 

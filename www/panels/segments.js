@@ -217,7 +217,8 @@ export function createSegmentsPanel(ctx) {
     surveyCard.hidden = !hasMethod(info, "surveyBySegment");
     if (!surveyCard.hidden) runSurvey().catch((e) => surveyState.error(e));
     ctx.emit("segments", { k: r.k, labels: r.labels, sizes: r.sizes, profiles: r.profiles, silhouette: r.silhouette, kScan: r.kScan });
-    if (tiers) runTiers().catch(() => {});
+    // The seed's tier matrix next to the segments, as soon as there is one.
+    if (hasMethod(info, "tier")) runTiers().catch((e) => tierState.error(e));
   }
 
   /** Names for the engine's group lists (tiers × segments, strategy, survey, added columns). */
@@ -341,7 +342,7 @@ export function createSegmentsPanel(ctx) {
           h("th", { text: segName(p.segment) }),
           h("td", { class: "num", text: String(p.size) }),
           ...["needs", "strategy", "effect"].map((k) => {
-            const input = h("textarea", { class: "cell-edit", rows: 2, value: cell(i, k), aria: { label: `${segName(p.segment)} · ${t({ needs: "colNeeds", strategy: "colStrategy", effect: "colExpected" }[k])}` }, attrs: { "data-i18n-ph": "strategyPh", placeholder: t("strategyPh") } });
+            const input = h("textarea", { class: "cell-edit", rows: 3, value: cell(i, k), aria: { label: `${segName(p.segment)} · ${t({ needs: "colNeeds", strategy: "colStrategy", effect: "colExpected" }[k])}` }, attrs: { "data-i18n-ph": "strategyPh", placeholder: t("strategyPh") } });
             input.addEventListener("input", () => (strategy[i][k] = input.value));
             return h("td", {}, input);
           }),
@@ -418,7 +419,7 @@ export function createSegmentsPanel(ctx) {
     const names = groups.map((g, i) => (i === 0 ? t("everyone") : g.group));
     const hiddenIdx = new Set(groups.map((g, i) => (i > 0 && segHidden[i - 1] ? i : -1)));
     surveyChart.set({
-      grid: { left: 170, right: 90, top: 36, bottom: 24 },
+      grid: { left: 170, right: 130, top: 36, bottom: 24 },
       legend: { top: 0, type: "scroll" },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
       xAxis: { type: "value", max: 1, axisLabel: { formatter: (v) => share(v, L()) } },
