@@ -239,7 +239,8 @@ export function createDataPanel(ctx) {
       ),
     );
     skippedHead.hidden = !(s.skipped ?? []).length;
-    if (s.format !== "sample") for (const c of info.columns) if (c.percent) items.push(t("cleanPercent", c.name));
+    // A percent column the engine did not describe (an older build) still says how it was read.
+    if (s.format !== "sample") for (const c of info.columns) if (c.percent && !c.cleaning?.length) items.push(t("cleanPercent", c.name));
     const fromWarnings = (info.warnings ?? []).filter((w) => w.kind === "cleaning");
     for (const w of fromWarnings) items.push(msg(ctx, w));
     fill(cleaning, items.length ? items.map((x) => h("li", { text: x })) : h("li", { class: "muted", text: t(s.format === "sample" ? "cleanSample" : "cleanNone") }));
