@@ -59,6 +59,11 @@ tools-browser:
 	  echo "installing Chromium and ChromeDriver from apt"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver >/dev/null; \
 	fi
+	@# Chinese text in headless Chromium (screenshots, the zh interface) needs a CJK font.
+	@if ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+	  echo "installing fonts-noto-cjk from apt"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq fonts-noto-cjk >/dev/null; \
+	fi
 
 # ---- build -------------------------------------------------------------------
 

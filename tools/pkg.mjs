@@ -76,6 +76,9 @@ for (const e of entries) {
     plugins: [keepEntriesApart(self)],
   });
 }
+// The component's shadow root links its stylesheet next to it (a <link>, so a
+// host's `style-src 'self'` holds): ship www/style.css with it.
+if (entries.some((e) => e.file === "hr-lens.js")) await copyFile(resolve(www, "style.css"), fileURLToPath(new URL("style.css", pkg)));
 for (const f of await readdir(new URL("tools/pkg-types/", root))) {
   await copyFile(new URL(`tools/pkg-types/${f}`, root), new URL(f, pkg));
 }
@@ -86,6 +89,7 @@ const files = [
   "hrlens.js", "hrlens.d.ts", "hrlens_bg.wasm", "hrlens_bg.wasm.d.ts",
   ...entries.map((e) => e.file),
   "remote.d.ts", "export.d.ts", "workspace.d.ts",
+  ...(entries.some((e) => e.file === "hr-lens.js") ? ["style.css"] : []),
   "README.md",
 ];
 const schemaDir = new URL("schema/", root);

@@ -24,6 +24,10 @@ export const CSP = [
   "base-uri 'none'",
   "form-action 'none'",
   "frame-ancestors 'none'",
+  // No string becomes markup or script: only the page's own policies
+  // (www/trusted-types.js, www/rpc.js) may create trusted values.
+  "require-trusted-types-for 'script'",
+  "trusted-types hrlens default",
 ].join("; ");
 
 // The benchmark page runs peers that need eval (Arquero compiles expressions

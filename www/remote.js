@@ -96,7 +96,9 @@ export function wrap(conn, { sendBytes = false } = {}) {
  *   bundler's worker syntax) or the URL of worker.js; by default the package's own.
  */
 export async function createHrlens(opts = {}) {
-  const worker = opts.worker ?? new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+  // A URL goes through rpc.js, which makes it a TrustedScriptURL where the
+  // host enforces Trusted Types (policy "hrlens": only the package's own worker).
+  const worker = opts.worker ?? new URL("./worker.js", import.meta.url);
   const hr = wrap(connect(worker));
   await hr.version(); // the wasm is instantiated: later calls do not wait for it
   return hr;

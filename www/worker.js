@@ -1,10 +1,36 @@
 // The worker owns the wasm instance and every dataset handle. It is the only
 // module that imports pkg/. The page talks to it with small messages:
-//   { id, op: "sample" | "load" | "preview" | "join" | "cancel" | "call" | "module" | "free", args: [...] }
-// and gets back { id, result } or { id, error: { name, message, messageZh, ... } }.
-// While a load streams, it also posts { id, progress: { bytes, total, rows, rowsPerSec, done } }.
+//   { id, op: "sample" | "load" | "preview" | "join" | "cancel" | "describe" | "call" | "module" | "free", args: [...] }
+// and gets back { id, result } or { id, error: { name, message, messageZh, ... } };
+// while a load streams, it also posts { id, progress: { bytes, total, rows, rowsPerSec, done } }.
 // Bulk numbers come back as typed arrays whose buffers are transferred.
+//
+// Handles: a wasm object in a result (at the top or inside a plain result
+// object, e.g. join's `dataset`) is kept here and replaced by `{ $handle: n }`
+// (a bare number at the top level, for `call`'s old shape); an argument
+// `{ $handle: n }` is replaced by the object, so `call(a, "join", { $handle: b })` works.
+//
+// Shaping (optional `shape` on a message, for big repeated results such as
+// setWeights on 100k people): `omit: ["ids"]` leaves out fields the page
+// already holds; `codes: ["band"]` sends a string array as
+// { labels: string[], codes: Uint32Array } so it crosses as one typed array.
+// Only the layout changes, never a value.
+//
+// The network meter: this worker's own resource loads (the wasm module, any
+// fetch) are reported to the page as { net: [{ name, start }] } so the page's
+// "network requests since load" counter sees the worker's requests too.
 import init, * as hrlens from "../pkg/hrlens.js";
+
+if (typeof PerformanceObserver === "function") {
+  try {
+    new PerformanceObserver((list) => {
+      const net = list.getEntries().map((e) => ({ name: e.name, start: performance.timeOrigin + e.startTime }));
+      if (net.length) self.postMessage({ net });
+    }).observe({ type: "resource", buffered: true });
+  } catch {
+    // Resource timing unavailable in this worker: the page says so.
+  }
+}
 
 const ready = init();
 const handles = new Map();
@@ -20,6 +46,77 @@ function isWasmObject(v) {
   return v !== null && typeof v === "object" && typeof v.free === "function" && "__wbg_ptr" in v;
 }
 
+/** What the page needs to show a dataset, plus which optional methods this build has. */
+// The Data panel shows the first issues and, when the build has report(),
+// the counts by kind; warnings() pages when it takes a query (older builds
+// ignore the argument and give all).
+const WARNINGS_SHOWN = 100;
+
+function describe(ds) {
+  const proto = Object.getPrototypeOf(ds);
+  return {
+    rowCount: ds.rowCount,
+    columns: ds.columns(),
+    warnings: ds.warnings({ limit: WARNINGS_SHOWN }),
+    report: typeof ds.report === "function" ? ds.report() : null,
+    source: ds.source(),
+    caps: {
+      methods: Object.getOwnPropertyNames(proto).filter((m) => !m.startsWith("_") && m !== "constructor"),
+      functions: Object.keys(hrlens).filter((k) => typeof hrlens[k] === "function"),
+    },
+  };
+}
+
+// Buffers of typed arrays in a result (the facade returns copies, so they may move).
+function transferables(v, out = [], depth = 0) {
+  if (ArrayBuffer.isView(v)) {
+    if (!out.includes(v.buffer)) out.push(v.buffer);
+  } else if (v && typeof v === "object" && depth < 3) {
+    for (const x of Array.isArray(v) ? v : Object.values(v)) transferables(x, out, depth + 1);
+  }
+  return out;
+}
+
+function shapeResult(result, shape) {
+  if (!shape || !result || typeof result !== "object") return result;
+  for (const k of shape.omit ?? []) delete result[k];
+  for (const k of shape.codes ?? []) {
+    const v = result[k];
+    if (!Array.isArray(v)) continue;
+    const index = new Map();
+    const labels = [];
+    const codes = new Uint32Array(v.length);
+    for (let i = 0; i < v.length; i++) {
+      let c = index.get(v[i]);
+      if (c === undefined) {
+        c = labels.length;
+        index.set(v[i], c);
+        labels.push(v[i]);
+      }
+      codes[i] = c;
+    }
+    result[k] = { labels, codes };
+  }
+  return result;
+}
+
+function lookup(h) {
+  const obj = handles.get(h);
+  if (!obj) throw Object.assign(new Error(`unknown handle ${h}`), { name: "ParamError" });
+  return obj;
+}
+
+function resolveArgs(v, depth = 0) {
+  if (v && typeof v === "object" && !ArrayBuffer.isView(v) && depth < 4) {
+    if (typeof v.$handle === "number" && Object.keys(v).length === 1) return lookup(v.$handle);
+    if (Array.isArray(v)) return v.map((x) => resolveArgs(x, depth + 1));
+    if (Object.getPrototypeOf(v) === Object.prototype) {
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolveArgs(x, depth + 1)]));
+    }
+  }
+  return v;
+}
+
 // A wasm object goes back as a handle and its class name ("Dataset", "WhatIf", …),
 // found among the module's exports (names a bundler may shorten are not used).
 function handleOf(obj) {
@@ -27,34 +124,37 @@ function handleOf(obj) {
   return { handle: keep(obj), type };
 }
 
-// What the page needs after a load: the first 100 warnings (all are one
-// `call(handle, "warnings", { offset, limit })` away), the counts by kind, the source.
-function describe(ds) {
-  return {
-    rowCount: ds.rowCount,
-    columns: ds.columns(),
-    warnings: ds.warnings({ limit: 100 }),
-    report: ds.report(),
-    source: ds.source(),
-  };
+function keepResult(result) {
+  if (isWasmObject(result)) return handleOf(result);
+  if (result && typeof result === "object" && !Array.isArray(result) && !ArrayBuffer.isView(result)) {
+    for (const [k, v] of Object.entries(result)) if (isWasmObject(v)) result[k] = { $handle: keep(v) };
+  }
+  return result;
 }
 
-// Stream a File (or Blob) into the engine in chunks: memory holds the typed
-// columns, not the file. Progress goes out at most every 100 ms and at the end.
+// Stream a File (or Blob) into the engine in chunks through DatasetLoader
+// (when the build has it): memory holds the typed columns, not the file.
+// Progress goes out at most every 100 ms and at the end:
+// { bytes, total, rows, rowsPerSec, done }. Raw bytes (an embedder's, or a
+// build without DatasetLoader) load in one piece.
 const CHUNK = 1 << 20;
 const cancelled = new Set();
 
-async function loadFile(id, file, opts) {
+async function loadFile(id, file, opts, progress) {
+  const streaming = typeof hrlens.DatasetLoader === "function" && typeof file?.stream === "function";
+  if (!streaming) {
+    const bytes = ArrayBuffer.isView(file)
+      ? new Uint8Array(file.buffer, file.byteOffset, file.byteLength)
+      : file instanceof ArrayBuffer ? new Uint8Array(file) : new Uint8Array(await file.arrayBuffer());
+    return hrlens.Dataset.load(bytes, { filename: file?.name, ...opts });
+  }
   const size = file.size;
   const loader = new hrlens.DatasetLoader({ filename: file.name, size, ...opts });
   const t0 = performance.now();
   let last = 0;
   const report = (p, done) => {
     const secs = (performance.now() - t0) / 1000;
-    self.postMessage({
-      id,
-      progress: { bytes: p.bytes, total: size, rows: p.rows, rowsPerSec: secs > 0 ? Math.round(p.rows / secs) : 0, done },
-    });
+    progress({ bytes: p.bytes, total: size, rows: p.rows, rowsPerSec: secs > 0 ? Math.round(p.rows / secs) : 0, done });
   };
   try {
     const reader = file.stream().getReader();
@@ -106,23 +206,7 @@ function concat(parts, n) {
   return out;
 }
 
-// Buffers of typed arrays in a result (the facade returns copies, so they may move).
-function transferables(v, out = [], depth = 0) {
-  if (ArrayBuffer.isView(v)) {
-    if (!out.includes(v.buffer)) out.push(v.buffer);
-  } else if (v && typeof v === "object" && depth < 3) {
-    for (const x of Array.isArray(v) ? v : Object.values(v)) transferables(x, out, depth + 1);
-  }
-  return out;
-}
-
-function lookup(h) {
-  const obj = handles.get(h);
-  if (!obj) throw Object.assign(new Error(`unknown handle ${h}`), { name: "ParamError" });
-  return obj;
-}
-
-async function run(id, op, args) {
+async function run(id, op, args, progress) {
   await ready;
   switch (op) {
     case "sample": {
@@ -131,10 +215,7 @@ async function run(id, op, args) {
     }
     case "load": {
       const [file, opts] = args;
-      // A File or Blob from the page streams in chunks; raw bytes from an embedder load at once.
-      const ds = ArrayBuffer.isView(file) || file instanceof ArrayBuffer
-        ? hrlens.Dataset.load(ArrayBuffer.isView(file) ? new Uint8Array(file.buffer, file.byteOffset, file.byteLength) : new Uint8Array(file), opts ?? {})
-        : await loadFile(id, file, opts);
+      const ds = await loadFile(id, file, opts, progress);
       return { handle: keep(ds), ...describe(ds) };
     }
     case "preview": {
@@ -154,6 +235,8 @@ async function run(id, op, args) {
       cancelled.add(args[0]);
       return null;
     }
+    case "describe":
+      return { handle: args[0], ...describe(lookup(args[0])) };
     case "call": {
       const [h, method, ...rest] = args;
       const obj = lookup(h);
@@ -161,16 +244,15 @@ async function run(id, op, args) {
         throw Object.assign(new Error(`no method ${method}`), { name: "ParamError" });
       }
       const m = obj[method];
-      const result = typeof m === "function" ? m.apply(obj, rest) : m;
-      return isWasmObject(result) ? handleOf(result) : result;
+      const result = typeof m === "function" ? m.apply(obj, resolveArgs(rest)) : m;
+      return keepResult(result);
     }
     case "module": {
       const [fn, ...rest] = args;
       if (fn === "default" || fn.startsWith("init") || typeof hrlens[fn] !== "function") {
         throw Object.assign(new Error(`no function ${fn}`), { name: "ParamError" });
       }
-      const result = hrlens[fn](...rest);
-      return isWasmObject(result) ? handleOf(result) : result;
+      return keepResult(hrlens[fn](...resolveArgs(rest)));
     }
     case "free": {
       const obj = handles.get(args[0]);
@@ -184,9 +266,9 @@ async function run(id, op, args) {
 }
 
 self.onmessage = async ({ data }) => {
-  const { id, op, args = [] } = data;
+  const { id, op, args = [], shape } = data;
   try {
-    const result = await run(id, op, args);
+    const result = shapeResult(await run(id, op, args, (progress) => self.postMessage({ id, progress })), shape);
     self.postMessage({ id, result }, transferables(result));
   } catch (e) {
     self.postMessage({

@@ -124,6 +124,51 @@ pub fn histogram(ds: &Dataset, column: &str, bins: usize) -> Result<Histogram> {
     Ok(Histogram { column: column.to_owned(), edges, counts, missing })
 }
 
+/// Means of `values` per group (missing values ignored): the page's "team
+/// average" (e.g. the radar of a person against the mean dimension scores of
+/// their manager's team). Groups are codes `0..k`, one per value.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupMeans {
+    /// One per code `0..=max`; NaN for a group with no present value.
+    pub means: Vec<f64>,
+    /// Present values per group.
+    pub counts: Vec<u32>,
+}
+
+/// Mean of `values[i]` over the `i` with the same `groups[i]`.
+///
+/// # Errors
+/// `ParamError` when the two lists differ in length, or a code is not below
+/// the number of values (so the output never outgrows the input).
+pub fn group_means(values: &[f64], groups: &[u32]) -> Result<GroupMeans> {
+    if values.len() != groups.len() {
+        return Err(Error::param(
+            format!("{} values but {} group codes", values.len(), groups.len()),
+            format!("有 {} 个值，但有 {} 个分组编码", values.len(), groups.len()),
+        ));
+    }
+    let k = groups.iter().copied().max().map_or(0, |m| m as usize + 1);
+    if k > values.len() {
+        return Err(Error::param(
+            format!("group code {} is not below the number of values, {}", k - 1, values.len()),
+            format!("分组编码 {} 不小于值的个数 {}", k - 1, values.len()),
+        ));
+    }
+    let mut sums = vec![0.0; k];
+    let mut counts = vec![0u32; k];
+    for (&x, &g) in values.iter().zip(groups) {
+        if x.is_finite() {
+            if let (Some(s), Some(c)) = (sums.get_mut(g as usize), counts.get_mut(g as usize)) {
+                *s += x;
+                *c += 1;
+            }
+        }
+    }
+    let means = sums.iter().zip(&counts).map(|(&s, &c)| if c > 0 { s / f64::from(c) } else { f64::NAN }).collect();
+    Ok(GroupMeans { means, counts })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,5 +201,18 @@ mod tests {
         assert_eq!(h.counts, vec![5]);
         assert!(histogram(&ds(), "x", 0).is_err());
         assert!(histogram(&ds(), "nope", 5).is_err());
+    }
+
+    #[test]
+    fn group_means_by_hand() {
+        let g = group_means(&[1.0, 2.0, f64::NAN, 6.0, 3.0], &[1, 0, 0, 1, 2]).unwrap();
+        assert_eq!(g.means, vec![2.0, 3.5, 3.0]);
+        assert_eq!(g.counts, vec![1, 2, 1]);
+        let g = group_means(&[f64::NAN, 1.0], &[0, 1]).unwrap();
+        assert!(g.means[0].is_nan());
+        assert_eq!(g.counts, vec![0, 1]);
+        assert!(group_means(&[], &[]).unwrap().means.is_empty());
+        assert!(group_means(&[1.0], &[0, 1]).is_err());
+        assert!(group_means(&[1.0, 2.0], &[0, 2]).is_err(), "a code past the input is refused");
     }
 }

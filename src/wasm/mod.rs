@@ -11,6 +11,7 @@
 
 mod export;
 mod ingest;
+mod page;
 mod score;
 mod segment;
 mod trend;

@@ -19,15 +19,19 @@ export const FLAGS = [
   "--no-first-run",
 ];
 
-export async function openBrowser() {
+/** options: locale ("zh-CN" for a Chinese browser), viewport, permissions (e.g. clipboard). */
+export async function openBrowser({ locale, viewport, permissions } = {}) {
   const profile = mkdtempSync(join(tmpdir(), "hrlens-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: FLAGS,
+    args: locale ? [...FLAGS, `--lang=${locale}`] : FLAGS,
     acceptDownloads: true,
+    ...(locale ? { locale } : {}),
+    ...(viewport ? { viewport } : {}),
+    ...(permissions ? { permissions } : {}),
   });
-  const log = { requests: [], consoleErrors: [], pageErrors: [] };
+  const log = { requests: [], consoleErrors: [], pageErrors: [], dialogs: [] };
   context.on("request", (r) => log.requests.push(r.url()));
   // Belt and braces: anything not for loopback is recorded and aborted.
   await context.route("**/*", (route) => {
@@ -49,6 +53,11 @@ export async function openBrowser() {
       if (m.type() === "error") log.consoleErrors.push(m.text());
     });
     page.on("pageerror", (e) => log.pageErrors.push(String(e)));
+    // An alert() would mean injected script ran: record it and dismiss.
+    page.on("dialog", (d) => {
+      log.dialogs.push(d.message());
+      d.dismiss().catch(() => {});
+    });
     page.on("worker", (w) => log.requests.push(w.url()));
   };
   context.on("page", watch);
