@@ -71,6 +71,7 @@ build: tools pkg/package.json
 
 pkg/hrlens_bg.wasm: $(shell find src -name '*.rs') Cargo.toml Cargo.lock
 	cargo build --release --target $(WASM_TARGET) --lib
+	rm -rf pkg/snippets
 	wasm-bindgen --target web --out-dir pkg --out-name hrlens $(WASM_OUT)
 	node_modules/.bin/wasm-opt -O3 --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int \
 	  --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \

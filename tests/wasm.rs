@@ -96,3 +96,61 @@ fn every_analysis_matches_native_bit_for_bit() {
     }
     assert_eq!(native.lines().count(), wasm.lines().count());
 }
+
+#[wasm_bindgen_test]
+fn many_strings_cross_intact_ascii_chinese_and_astral() {
+    // Text columns and score ids leave in bulk (one text cut at UTF-16
+    // offsets); every string must come back exactly, whatever its script.
+    let names = ["E0001", "张伟", "Zoë", "𠮷野家", "", "a,b", "x😀y", "李 娜"];
+    let mut csv = String::from("工号,姓名,得分\n");
+    let mut want = Vec::new();
+    for i in 0..500 {
+        let name = names[i % names.len()];
+        let name = if name.is_empty() { String::from("-") } else { format!("{name}{i}") };
+        csv.push_str(&format!("E{i:04},\"{name}\",{}\n", i % 97));
+        want.push(name);
+    }
+    let ds = Dataset::load(csv.as_bytes(), opts(r#"{"filename": "names.csv"}"#)).unwrap();
+    let got: js_sys::Array = ds.column("姓名").unwrap().dyn_into().expect("string[]");
+    assert_eq!(got.length(), 500);
+    for (i, w) in want.iter().enumerate() {
+        assert_eq!(got.get(i as u32).as_string().as_deref(), Some(w.as_str()), "row {i}");
+    }
+    let ids: js_sys::Array = ds.column("工号").unwrap().dyn_into().unwrap();
+    assert_eq!(ids.get(499).as_string().as_deref(), Some("E0499"));
+}
+
+#[wasm_bindgen_test]
+fn what_if_bands_and_ids_match_the_engine() {
+    // setWeights builds bands from codes and reuses one ids array; each entry
+    // must be the engine's own answer for the same weights.
+    use hrlens::engine::score::{template, ScoreOptions, WhatIf};
+    use std::collections::HashMap;
+    let ds = Dataset::sample(opts(r#"{"employees": 300, "months": 3, "seed": 9}"#)).unwrap();
+    let mut w = ds.what_if(JsValue::from_str("cs-manager-monthly"), JsValue::UNDEFINED).unwrap();
+    let first = w.scores().unwrap();
+    let r = w.set_weights(opts(r#"{"服务质量": 10, "客户反馈": 60}"#)).unwrap();
+    assert!(prop(&r, "ids").loose_eq(&prop(&first, "ids")), "the same ids array within a session");
+
+    let native =
+        hrlens::engine::sample::sample(&hrlens::engine::sample::SampleOptions { employees: 300, months: 3, seed: 9 })
+            .unwrap();
+    let mut e = WhatIf::new(&native, &template("cs-manager-monthly").unwrap(), &ScoreOptions::default()).unwrap();
+    let weights: HashMap<String, f64> = [("服务质量".to_owned(), 10.0), ("客户反馈".to_owned(), 60.0)].into();
+    e.set_weights(&weights).unwrap();
+    let s = e.scores();
+    let (ids, band): (js_sys::Array, js_sys::Array) =
+        (prop(&r, "ids").dyn_into().unwrap(), prop(&r, "band").dyn_into().unwrap());
+    assert_eq!(band.length() as usize, s.len());
+    let mut by_label = HashMap::<String, usize>::new();
+    for i in 0..s.len() {
+        assert_eq!(ids.get(i as u32).as_string().as_deref(), Some(s.ids[i].as_str()));
+        let label = band.get(i as u32).as_string().expect("every band is a string");
+        assert_eq!(label, s.band_of(i), "person {i}");
+        *by_label.entry(label).or_default() += 1;
+    }
+    assert!(by_label.len() > 1, "several bands in use: {by_label:?}");
+    for c in &s.band_counts {
+        assert_eq!(by_label.get(&c.label).copied().unwrap_or(0), c.count, "band {}", c.label);
+    }
+}

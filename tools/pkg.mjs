@@ -92,6 +92,8 @@ const files = [
   ...(entries.some((e) => e.file === "hr-lens.js") ? ["style.css"] : []),
   "README.md",
 ];
+// JS that the facade inlines (#[wasm_bindgen(inline_js)]), imported by hrlens.js.
+if (existsSync(new URL("snippets/", pkg))) files.push("snippets/");
 const schemaDir = new URL("schema/", root);
 if (existsSync(schemaDir)) {
   await mkdir(new URL("schema/", pkg), { recursive: true });

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use wasm_bindgen::prelude::*;
 
-use super::{flatten_msgs, from_js, from_js_required, js_error, set, string_array, to_js, Dataset};
+use super::{flatten_msgs, from_js, from_js_required, js_error, label_array, set, string_array, to_js, Dataset};
 use crate::engine::score::{self, CalibrationOptions, ScoreOptions, Scorecard, Scores};
 use crate::engine::weights::{self, Combination};
 use crate::engine::Error;
@@ -67,8 +67,14 @@ fn card_from_js(v: &JsValue) -> Result<Scorecard, JsValue> {
 
 /// Scores out: bulk numbers as typed arrays, the rest as plain values.
 fn scores_to_js(s: &Scores) -> Result<js_sys::Object, JsValue> {
+    scores_to_js_with(s, &string_array(&s.ids))
+}
+
+/// As [`scores_to_js`], with the `ids` array already built (a what-if
+/// session's ids never change, so it builds them once).
+fn scores_to_js_with(s: &Scores, ids: &js_sys::Array) -> Result<js_sys::Object, JsValue> {
     let o = js_sys::Object::new();
-    set(&o, "ids", string_array(&s.ids));
+    set(&o, "ids", ids.clone());
     set(&o, "rows", js_sys::Uint32Array::from(s.rows.as_slice()));
     set(&o, "total", js_sys::Float64Array::from(s.total.as_slice()));
     let dims = js_sys::Object::new();
@@ -80,7 +86,7 @@ fn scores_to_js(s: &Scores) -> Result<js_sys::Object, JsValue> {
     if let Some(g) = &s.group_rank {
         set(&o, "groupRank", js_sys::Uint32Array::from(g.as_slice()));
     }
-    set(&o, "band", string_array(&s.band_strings()));
+    set(&o, "band", label_array(&s.band_labels, &s.band));
     set(&o, "bandCounts", to_js(&s.band_counts)?);
     set(&o, "cards", string_array(&s.cards));
     set(&o, "period", s.period.as_deref().map_or(JsValue::NULL, JsValue::from_str));
@@ -101,9 +107,13 @@ fn scores_to_js(s: &Scores) -> Result<js_sys::Object, JsValue> {
 /// r.moved;            // who changed rank or band, and why (per-dimension contribution change)
 /// w.sensitivity();    // each weight's interval in which nobody changes band
 /// ```
+///
+/// Within one session `ids` is the same array in every result (it never
+/// changes); treat it as read-only.
 #[wasm_bindgen]
 pub struct WhatIf {
     inner: score::WhatIf,
+    ids: js_sys::Array,
 }
 
 #[wasm_bindgen]
@@ -111,7 +121,7 @@ impl WhatIf {
     /// The current scores.
     #[wasm_bindgen(unchecked_return_type = "Scores")]
     pub fn scores(&self) -> Result<JsValue, JsValue> {
-        Ok(scores_to_js(self.inner.scores())?.into())
+        Ok(scores_to_js_with(self.inner.scores(), &self.ids)?.into())
     }
 
     /// The current weights, by dimension name and `dimension/indicator` name.
@@ -129,7 +139,7 @@ impl WhatIf {
     ) -> Result<JsValue, JsValue> {
         let weights: HashMap<String, f64> = from_js_required(weights, "weights")?;
         let update = self.inner.set_weights(&weights).map_err(js_error)?;
-        let o = scores_to_js(self.inner.scores())?;
+        let o = scores_to_js_with(self.inner.scores(), &self.ids)?;
         set(&o, "moved", to_js(&update.moved)?);
         set(&o, "bandChanges", update.band_changes as f64);
         set(&o, "rankChanges", update.rank_changes as f64);
@@ -169,7 +179,9 @@ impl Dataset {
     ) -> Result<WhatIf, JsValue> {
         let card = card_from_js(&card)?;
         let opts: ScoreOptions = from_js(opts, "score options")?;
-        score::WhatIf::new(&self.inner, &card, &opts).map(|inner| WhatIf { inner }).map_err(js_error)
+        let inner = score::WhatIf::new(&self.inner, &card, &opts).map_err(js_error)?;
+        let ids = string_array(&inner.scores().ids);
+        Ok(WhatIf { inner, ids })
     }
 
     /// Objective weights by the entropy method, one per column (sum 1).
