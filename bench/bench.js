@@ -301,6 +301,8 @@ window.runBench = async function runBench(plan) {
     const bench = `monthly trend + alerts ${p.label}`;
     log(bench);
     const h = await record(bench, "hrlens trend + alerts", () => inWorker("trend/hrlens", { bytes }, p.reps));
+    await record(bench, "hrlens trend + alerts again (panel kept from the first call)", () => inWorker("trend/hrlens-warm", { bytes }, p.reps),
+                 { variant: true });
     await record(bench, "hrlens trend + alerts with explanations", () => inWorker("trend/hrlens-explained", { bytes }, p.reps),
                  { variant: true });
     const duckR = await record(bench, "DuckDB-Wasm window queries", () => duckTrend(bytes, p.reps));

@@ -563,3 +563,73 @@ fn timing_trend_1_2m_rows() {
     .unwrap();
     eprintln!("alerts by 团队 (MA, declines, drops, {} explained): {:?}", a.len(), t.elapsed());
 }
+
+#[test]
+fn cached_month_offsets_and_panels_never_go_stale() {
+    // trend and alerts keep the period column's month offsets and each panel
+    // for the next call; any change to the dataset must drop them.
+    let rows =
+        [("A", "e1", "2024-01", Some(10.0)), ("A", "e1", "2024-02", Some(20.0)), ("B", "e2", "2024-02", Some(5.0))];
+    let mut ds = panel_ds(&rows);
+    let opts = TrendOptions { metric: "value".into(), by: Some("key".into()), ..TrendOptions::default() };
+    let first = trend(&ds, &opts).unwrap();
+    assert_eq!(
+        format!("{:?}", trend(&ds, &opts).unwrap()),
+        format!("{first:?}"),
+        "a second call (cached) gives the same series"
+    );
+    let a = first.iter().find(|s| s.key == "A").unwrap();
+    assert_eq!(a.values, vec![10.0, 20.0]);
+
+    // New values in the metric column.
+    ds.set_column(Column::number("value", vec![1.0, 2.0, 3.0]), true).unwrap();
+    let after = trend(&ds, &opts).unwrap();
+    assert_eq!(after.iter().find(|s| s.key == "A").unwrap().values, vec![1.0, 2.0]);
+
+    // New months in the period column: offsets recomputed (B moves to March).
+    let march = [month_days("2024-01"), month_days("2024-02"), month_days("2024-03")];
+    ds.set_column(Column::date("month", march.to_vec(), DateUnit::Month).with_role(Some(Role::Period)), true).unwrap();
+    let moved = trend(&ds, &opts).unwrap();
+    let b = moved.iter().find(|s| s.key == "B").unwrap();
+    assert_eq!(b.periods, vec!["2024-01", "2024-02", "2024-03"]);
+    assert!(b.values[0].is_nan() && b.values[1].is_nan());
+    assert_eq!(b.values[2], 3.0);
+
+    // Values changed in place through columns_mut.
+    if let Some(c) = ds.columns_mut().iter_mut().find(|c| c.name == "value") {
+        c.data = hrlens::engine::dataset::ColumnData::Number(vec![7.0, 8.0, 9.0]);
+    }
+    let a = trend(&ds, &opts).unwrap().into_iter().find(|s| s.key == "A").unwrap();
+    assert_eq!(a.values[..2], [7.0, 8.0]);
+    assert!(a.values[2].is_nan());
+    let rule = AlertRule { metric: "value".into(), by: Some("key".into()), above: Some(8.5), ..AlertRule::default() };
+    let fired: Vec<_> = alerts(&ds, &[rule]).unwrap().into_iter().map(|a| (a.key, a.period)).collect();
+    assert_eq!(fired, vec![("B".to_owned(), "2024-03".to_owned())]);
+}
+
+#[test]
+fn cached_panels_equal_fresh_ones_on_the_sample() {
+    // The same requests on a dataset with a warm cache and on a fresh clone
+    // (clones start with an empty cache) give identical results.
+    let ds = sample(&SampleOptions { employees: 120, months: 12, seed: 4 }).unwrap();
+    let opts = TrendOptions {
+        metric: "客户满意度".into(),
+        by: Some("部门".into()),
+        window: Some(3),
+        ..TrendOptions::default()
+    };
+    let rule = AlertRule {
+        metric: "客户满意度".into(),
+        by: Some("部门".into()),
+        drop_pct: Some(3.0),
+        consecutive_declines: Some(2),
+        ..AlertRule::default()
+    };
+    let warm = (trend(&ds, &opts).unwrap(), alerts(&ds, std::slice::from_ref(&rule)).unwrap());
+    let again = (trend(&ds, &opts).unwrap(), alerts(&ds, std::slice::from_ref(&rule)).unwrap());
+    let fresh = ds.clone();
+    let cold = (trend(&fresh, &opts).unwrap(), alerts(&fresh, std::slice::from_ref(&rule)).unwrap());
+    assert_eq!(format!("{warm:?}"), format!("{again:?}"));
+    assert_eq!(format!("{warm:?}"), format!("{cold:?}"));
+    assert!(!warm.1.is_empty(), "the rule fires on the sample");
+}

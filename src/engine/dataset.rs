@@ -6,7 +6,10 @@
 //! million `String`s. A dataset also carries the warnings produced while it
 //! was built (nothing is dropped without one) and where it came from.
 
+use std::any::Any;
 use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -711,6 +714,54 @@ pub struct Dataset {
     line_base: u64,
     warnings: Vec<Warning>,
     source: Source,
+    /// Values derived from columns, kept for the next call (see [`Dataset::memo`]).
+    memo: Memo,
+}
+
+/// Derived values keyed by (kind, key), e.g. the month offsets of a period
+/// column, which every trend and alert needs and which cost a pass over all
+/// rows. Every `&mut self` method of [`Dataset`] clears it, so nothing stale
+/// survives a change; a clone starts empty; it never affects equality.
+#[derive(Default)]
+struct Memo(std::sync::Mutex<MemoEntries>);
+
+type MemoValue = Arc<dyn Any + Send + Sync>;
+
+#[derive(Default)]
+struct MemoEntries {
+    /// (kind, key) → (value, its size in bytes).
+    entries: HashMap<(&'static str, String), (MemoValue, u64)>,
+    bytes: u64,
+}
+
+impl Memo {
+    fn clear(&mut self) {
+        let m = match self.0.get_mut() {
+            Ok(m) => m,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        m.entries.clear();
+        m.bytes = 0;
+    }
+}
+
+impl Clone for Memo {
+    fn clone(&self) -> Memo {
+        Memo::default()
+    }
+}
+
+impl PartialEq for Memo {
+    fn eq(&self, _: &Memo) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for Memo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n = self.0.lock().map_or(0, |m| m.entries.len());
+        write!(f, "Memo({n} entries)")
+    }
 }
 
 impl Dataset {
@@ -739,7 +790,7 @@ impl Dataset {
                 .at_column(&c.name));
             }
         }
-        Ok(Dataset { columns, rows, lines: None, line_base: 2, warnings: Vec::new(), source })
+        Ok(Dataset { columns, rows, lines: None, line_base: 2, warnings: Vec::new(), source, memo: Memo::default() })
     }
 
     /// Attach the file line of each row (for warnings that name rows).
@@ -774,6 +825,43 @@ impl Dataset {
         self
     }
 
+    /// A value derived from this dataset's columns, computed by `make` on the
+    /// first call with this `kind` and `key` and shared afterwards, until the
+    /// dataset changes. `bytes` tells the value's size: a value over an eighth
+    /// of the memory budget is not kept, and the memo empties before it would
+    /// hold more than a quarter of it. `make`'s errors are returned, not kept.
+    ///
+    /// # Errors
+    /// Whatever `make` returns.
+    pub fn memo<T: Any + Send + Sync>(
+        &self,
+        kind: &'static str,
+        key: &str,
+        make: impl FnOnce() -> Result<T>,
+        bytes: impl FnOnce(&T) -> u64,
+    ) -> Result<Arc<T>> {
+        let k = (kind, key.to_owned());
+        if let Ok(m) = self.memo.0.lock() {
+            if let Some(v) = m.entries.get(&k).and_then(|(v, _)| Arc::clone(v).downcast::<T>().ok()) {
+                return Ok(v);
+            }
+        }
+        let v = Arc::new(make()?);
+        let size = bytes(&v);
+        let budget = super::budget::budget();
+        if size <= budget / 8 {
+            if let Ok(mut m) = self.memo.0.lock() {
+                if m.bytes.saturating_add(size) > budget / 4 {
+                    m.entries.clear();
+                    m.bytes = 0;
+                }
+                m.bytes = m.bytes.saturating_add(size);
+                m.entries.insert(k, (Arc::clone(&v) as MemoValue, size));
+            }
+        }
+        Ok(v)
+    }
+
     pub fn row_count(&self) -> usize {
         self.rows
     }
@@ -791,6 +879,7 @@ impl Dataset {
     }
 
     pub fn push_warning(&mut self, w: Warning) {
+        self.memo.clear();
         self.warnings.push(w);
     }
 
@@ -801,14 +890,17 @@ impl Dataset {
     }
 
     pub fn source_mut(&mut self) -> &mut Source {
+        self.memo.clear();
         &mut self.source
     }
 
     pub fn warnings_mut(&mut self) -> &mut Vec<Warning> {
+        self.memo.clear();
         &mut self.warnings
     }
 
     pub fn columns_mut(&mut self) -> &mut [Column] {
+        self.memo.clear();
         &mut self.columns
     }
 
@@ -867,6 +959,7 @@ impl Dataset {
     /// # Errors
     /// `ParamError` when there is no such column.
     pub fn set_role(&mut self, name: &str, role: Option<Role>) -> Result<()> {
+        self.memo.clear();
         let i = self.column_index(name).ok_or_else(|| Error::unknown_column(name))?;
         if let Some(r) = role {
             for c in &mut self.columns {
@@ -886,6 +979,7 @@ impl Dataset {
     /// # Errors
     /// `ParamError` when its length differs or its name is taken.
     pub fn add_column(&mut self, column: Column) -> Result<()> {
+        self.memo.clear();
         if column.len() != self.rows && !self.columns.is_empty() {
             return Err(Error::param(
                 format!("column \"{}\" has {} values, expected {}", column.name, column.len(), self.rows),
@@ -911,6 +1005,7 @@ impl Dataset {
     /// # Errors
     /// `ParamError` when its length differs, or its name is taken and `replace` is false.
     pub fn set_column(&mut self, column: Column, replace: bool) -> Result<()> {
+        self.memo.clear();
         match self.column_index(&column.name) {
             Some(i) if replace => {
                 if column.len() != self.rows {
@@ -947,6 +1042,42 @@ impl Dataset {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn memo_computes_once_keeps_no_errors_and_forgets_on_change() {
+        use std::cell::Cell;
+        let mut ds = small();
+        let calls = Cell::new(0);
+        let make = || {
+            calls.set(calls.get() + 1);
+            Ok(vec![1u32, 2, 3])
+        };
+        let a = ds.memo("t", "k", make, |v| v.len() as u64 * 4).unwrap();
+        let b = ds.memo("t", "k", make, |v| v.len() as u64 * 4).unwrap();
+        assert!(Arc::ptr_eq(&a, &b));
+        assert_eq!(calls.get(), 1);
+        // Another key, or another kind, is another value.
+        ds.memo("t", "other", make, |_| 0).unwrap();
+        ds.memo("u", "k", make, |_| 0).unwrap();
+        assert_eq!(calls.get(), 3);
+        // Errors are returned and not kept.
+        let fail = || -> Result<u8> { Err(Error::param("no", "不")) };
+        assert!(ds.memo("e", "k", fail, |_| 0).is_err());
+        assert_eq!(*ds.memo("e", "k", || Ok(7u8), |_| 0).unwrap(), 7);
+        // A clone starts empty; a change empties the memo.
+        let c = ds.clone();
+        c.memo("t", "k", make, |_| 0).unwrap();
+        assert_eq!(calls.get(), 4);
+        ds.set_role("score", None).unwrap();
+        ds.memo("t", "k", make, |_| 0).unwrap();
+        assert_eq!(calls.get(), 5);
+        // A value too big for the budget is computed each time, never kept.
+        let huge = |_: &Vec<u32>| u64::MAX;
+        ds.memo("big", "k", make, huge).unwrap();
+        ds.memo("big", "k", make, huge).unwrap();
+        assert_eq!(calls.get(), 7);
+        assert_eq!(ds, ds.clone(), "the memo never affects equality");
+    }
 
     fn small() -> Dataset {
         Dataset::new(

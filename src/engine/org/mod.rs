@@ -41,7 +41,7 @@ use crate::engine::dataset::{Column, Dataset, Role, MISSING_CODE};
 use crate::engine::dates;
 use crate::engine::error::{Error, Msg, Result};
 use crate::engine::roles::normalize_header;
-use crate::engine::trend::months::{row_months, RowMonths, NO_MONTH};
+use crate::engine::trend::months::{dataset_months, RowMonths, NO_MONTH};
 use keys::{keys, Keys};
 use layout::{Loop, NONE};
 
@@ -193,9 +193,9 @@ pub fn org_tree(ds: &Dataset, opts: &OrgOptions) -> Result<OrgTree> {
 /// As [`org_tree`].
 pub fn build(ds: &Dataset, opts: &OrgOptions) -> Result<(OrgTree, Vec<u32>)> {
     let period = match &opts.period {
-        Some(p) => Some(row_months(ds.require(p)?)?),
+        Some(p) => Some(dataset_months(ds, ds.require(p)?)?),
         None => match ds.by_role(Role::Period) {
-            Some(c) => row_months(c).ok(),
+            Some(c) => dataset_months(ds, c).ok(),
             None => None,
         },
     };
@@ -209,7 +209,7 @@ pub fn build(ds: &Dataset, opts: &OrgOptions) -> Result<(OrgTree, Vec<u32>)> {
             parent: keys(ds.require(parent)?),
             name: None,
             parent_name: None,
-            months: period.as_ref(),
+            months: period.as_deref(),
             placeholders,
             people: false,
         })
@@ -235,7 +235,7 @@ pub fn build(ds: &Dataset, opts: &OrgOptions) -> Result<(OrgTree, Vec<u32>)> {
                 parent: keys(manager),
                 name: name.map(keys),
                 parent_name: manager_name.map(keys),
-                months: period.as_ref(),
+                months: period.as_deref(),
                 placeholders,
                 people: true,
             })
@@ -255,7 +255,7 @@ pub fn build(ds: &Dataset, opts: &OrgOptions) -> Result<(OrgTree, Vec<u32>)> {
             }
         }
     };
-    Ok(finish(raw, period.as_ref()))
+    Ok(finish(raw, period.as_deref()))
 }
 
 fn column_or_role<'a>(ds: &'a Dataset, name: Option<&str>, role: Role, what: &str) -> Result<&'a Column> {

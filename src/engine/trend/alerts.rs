@@ -49,8 +49,8 @@ use crate::engine::dates;
 use crate::engine::error::{Error, Msg, Result};
 use crate::engine::org::{keys::keys, OrgOptions};
 
-use super::months::{period_column, row_months, NO_MONTH};
-use super::panel::{build_panel, grouping, Agg, By, Grouping, Panel, NO_GROUP};
+use super::months::{dataset_months, period_column, NO_MONTH};
+use super::panel::{build_panel, dataset_panel, grouping, Agg, By, Grouping, Panel, NO_GROUP};
 use super::{check_window, parse_period_opt};
 
 /// Contributors listed per explanation by default.
@@ -301,8 +301,8 @@ pub fn alerts(ds: &Dataset, rules: &[AlertRule]) -> Result<Vec<Alert>> {
     for (ri, rule) in rules.iter().enumerate() {
         let since = parse_period_opt("since", rule.since.as_deref())?;
         let by = By::parse(rule.by.as_deref());
-        let g = grouping(ds, &by, &rule.org.clone().unwrap_or_default())?;
-        let panel = build_panel(ds, &rule.metric, &g, rule.agg, rule.period_column.as_deref())?;
+        let org_opts = rule.org.clone().unwrap_or_default();
+        let panel = dataset_panel(ds, &rule.metric, &by, &org_opts, rule.agg, rule.period_column.as_deref())?;
         let window = check_window(rule.window)?;
         let start = since.map_or(0, |s| usize::try_from(s - panel.first).unwrap_or(0));
         let mut hits = Vec::new();
@@ -313,6 +313,7 @@ pub fn alerts(ds: &Dataset, rules: &[AlertRule]) -> Result<Vec<Alert>> {
         let explain = rule.explain.unwrap_or(true) && by != By::All && member_column(ds, &by).is_some();
         let explanations = if explain {
             let req: Vec<(usize, usize)> = hits.iter().map(|h| (h.g, h.k)).collect();
+            let g = grouping(ds, &by, &org_opts)?;
             explain_cells(
                 ds,
                 &g,
@@ -670,7 +671,7 @@ fn explain_cells(
     let ids = keys(id_col);
     let names = ds.by_role(Role::Name).map(keys);
     let values = ds.numbers(metric)?;
-    let months = row_months(period_column(ds, period)?)?;
+    let months = dataset_months(ds, period_column(ds, period)?)?;
     let indicators: Vec<(&str, &[f64])> = ds
         .columns()
         .iter()

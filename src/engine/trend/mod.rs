@@ -56,7 +56,7 @@ use crate::engine::org::OrgOptions;
 pub use alerts::{alerts, explain, Alert, AlertRule, ExplainOptions, Explanation, Severity};
 pub use compare::{Change, Comparison};
 pub use forecast::{Forecast, ForecastPoint};
-pub use panel::{build_panel, grouping, Agg, By, Panel};
+pub use panel::{build_panel, dataset_panel, grouping, Agg, By, Panel};
 
 /// Default moving-average (and trailing comparison) window, in months.
 pub const DEFAULT_WINDOW: usize = 3;
@@ -160,8 +160,8 @@ pub fn trend(ds: &Dataset, opts: &TrendOptions) -> Result<Vec<Series>> {
     let to = parse_period_opt("to", opts.to.as_deref())?;
     let at = parse_period_opt("period", opts.period.as_deref())?;
     let by = By::parse(opts.by.as_deref());
-    let g = grouping(ds, &by, &opts.org.clone().unwrap_or_default())?;
-    let panel = build_panel(ds, &opts.metric, &g, opts.agg, opts.period_column.as_deref())?;
+    let org_opts = opts.org.clone().unwrap_or_default();
+    let panel = dataset_panel(ds, &opts.metric, &by, &org_opts, opts.agg, opts.period_column.as_deref())?;
     Ok(series_of(&panel, window, from, to, opts.months, at, opts.horizon.unwrap_or(1)))
 }
 

@@ -1,5 +1,7 @@
 //! The calendar month of every row, as an offset from the first month present.
 
+use std::sync::Arc;
+
 use crate::engine::dataset::{Column, ColumnData, Dataset, Role};
 use crate::engine::dates;
 use crate::engine::error::{Error, Result};
@@ -60,6 +62,15 @@ pub fn parse_month_text(s: &str) -> Option<i32> {
         return None;
     }
     dates::parse_month(&format!("{y}-{m}"))
+}
+
+/// [`row_months`] of a column of `ds`, computed once per dataset and shared
+/// by every later trend, alert and org roll-up until the dataset changes.
+///
+/// # Errors
+/// As [`row_months`].
+pub fn dataset_months(ds: &Dataset, col: &Column) -> Result<Arc<RowMonths>> {
+    ds.memo("row_months", &col.name, || row_months(col), |m| m.offset.len() as u64 * 4)
 }
 
 /// The month of each row of a period column (dates, `YYYYMM` numbers, or month text).

@@ -8,6 +8,7 @@
 //! subtree.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -17,7 +18,7 @@ use crate::engine::dates;
 use crate::engine::error::{Error, Result};
 use crate::engine::org::{self, keys::keys, OrgOptions, OrgTree};
 
-use super::months::{period_column, row_months, NO_MONTH};
+use super::months::{dataset_months, period_column, NO_MONTH};
 use super::series::median_in_place;
 
 /// No group.
@@ -153,6 +154,32 @@ pub fn grouping<'a>(ds: &'a Dataset, by: &By, org_opts: &OrgOptions) -> Result<G
     })
 }
 
+/// [`build_panel`] over [`grouping`] of `by`, built once per dataset and
+/// shared by later trends, alerts and explanations of the same metric,
+/// grouping, aggregate and period column until the dataset changes.
+///
+/// # Errors
+/// As [`grouping`] and [`build_panel`].
+pub fn dataset_panel(
+    ds: &Dataset,
+    metric: &str,
+    by: &By,
+    org_opts: &OrgOptions,
+    agg: Agg,
+    period: Option<&str>,
+) -> Result<Arc<Panel>> {
+    let key = format!("{metric}\u{0}{by:?}\u{0}{agg:?}\u{0}{period:?}\u{0}{org_opts:?}");
+    ds.memo(
+        "panel",
+        &key,
+        || build_panel(ds, metric, &grouping(ds, by, org_opts)?, agg, period),
+        |p| {
+            let labels: usize = p.keys.iter().chain(&p.labels).map(|s| s.len() + 24).sum();
+            (p.values.len() as u64) * 12 + labels as u64
+        },
+    )
+}
+
 /// Group × month cells of one metric.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Panel {
@@ -193,7 +220,7 @@ pub fn build_panel(
     period: Option<&str>,
 ) -> Result<Panel> {
     let values = ds.numbers(metric)?;
-    let months = row_months(period_column(ds, period)?)?;
+    let months = dataset_months(ds, period_column(ds, period)?)?;
     let len = months.len;
     // Cells are per own group (or org node), rolled up afterwards for org.
     let cells_groups = match &grouping.tree {
