@@ -250,16 +250,29 @@ window.runBench = async function runBench(plan) {
     if (!pool) {
       results.push({ bench, who: "hrlens (worker pool)", notMeasured: "www/kmeans-pool.js not in this build" });
       log("  hrlens (worker pool): not measured: www/kmeans-pool.js not in this build");
-    } else if (typeof pool.segmentInPool !== "function") {
-      results.push({ bench, who: "hrlens (worker pool)",
-                     notMeasured: `www/kmeans-pool.js exports ${Object.keys(pool).join(", ")}; the bench expects segmentInPool(bytes, segmentOptions, { workers })` });
     } else {
-      // The same start as everyone: computed from the data in a worker.
-      const init = (await inWorker("kmeans/init", params, 1)).info.init;
-      const opts = { features: p.features, k: p.k, init, scaling: "none", maxIter: p.maxIter, tol: p.tol };
-      await record(bench, "hrlens (worker pool, 2 workers)", () =>
-        timed(p.reps, () => pool.segmentInPool(bytes, opts, { workers: 2 })).then(({ times, out }) => ({
-          times, info: { rows: out.labels.length, inertia: out.inertia, sizes: out.sizes } })));
+      // The same start and the same rows (float32, row-major, as ds.segment
+      // holds them).
+      const { init, rows } = (await inWorker("kmeans/rows", params, 1)).info;
+      const dims = p.features.length;
+      const r = await record(bench, "hrlens (worker pool, 2 workers)", async () => {
+        const kp = await pool.KMeansPool.create({ workers: 2 });
+        try {
+          await kp.load(rows, dims);
+          const { times, out } = await timed(p.reps, () => kp.fit({ k: p.k, init, maxIter: p.maxIter, tol: p.tol }));
+          return { times, info: { rows: out.labels.length, inertia: out.inertia, sizes: out.sizes, iterations: out.iterations } };
+        } finally {
+          kp.close();
+        }
+      }, { variant: true });
+      if (h && r) {
+        // (ds.segment reports inertia in f64 over the columns; the pool, like
+        // kmeans(), over its float32 rows: the same clusters, inertia to ~1e-10.)
+        const rel = Math.abs(r.info.inertia - h.info.inertia) / h.info.inertia;
+        agree(checks, bench, "the 2-worker pool finds the one-instance clusters (same sizes, inertia rel. 1e-9)",
+              rel <= 1e-9 && JSON.stringify(r.info.sizes) === JSON.stringify(h.info.sizes),
+              `rel. diff ${rel.toExponential(2)}; sizes ${JSON.stringify(r.info.sizes)} vs ${JSON.stringify(h.info.sizes)}`);
+      }
     }
     const ml = await record(bench, "ml-kmeans", () => inWorker("kmeans/ml-kmeans", params, p.mlReps ?? p.reps));
     if (ml) log(`    ml-kmeans: ${ml.info.iterations} iterations, inertia ${ml.info.inertia.toExponential(6)}`);

@@ -85,6 +85,20 @@ const tasks = {
     run: ({ init }) => init,
     finish: (_, init) => ({ init }),
   },
+  // The pool's input: the feature columns as one row-major Float32Array.
+  "kmeans/rows": {
+    setup: ({ bytes, features, k }) => {
+      const ds = load(bytes);
+      const cols = features.map((f) => numbers(ds, f));
+      ds.free();
+      const n = cols[0].length;
+      const rows = new Float32Array(n * cols.length);
+      for (let i = 0; i < n; i++) for (let j = 0; j < cols.length; j++) rows[i * cols.length + j] = cols[j][i];
+      return { init: kmeansInit(cols, k), rows };
+    },
+    run: (s) => s,
+    finish: (_, s) => s,
+  },
   "kmeans/ml-kmeans": {
     setup: ({ bytes, features, k, maxIter, tol }) => {
       const ds = load(bytes);
