@@ -819,31 +819,33 @@ fn compute(
             if complete {
                 // Weights that sum to one in exact arithmetic can sum to 1 + ε
                 // in floating point: keep scores inside 0..100 (NaN stays NaN).
-                for (o, x) in out.iter_mut().zip(&acc[..len]) {
+                // (`out` is this chunk: `len` long, as are the zips below.)
+                for (o, x) in out.iter_mut().zip(&acc) {
                     *o = x.clamp(0.0, 100.0);
                 }
-                for (t, x) in tot.iter_mut().zip(&acc[..len]) {
+                for (t, x) in tot.iter_mut().zip(&acc).take(len) {
                     *t += ad * x;
                 }
             } else {
-                for i in 0..len {
-                    let v = if den[i] > 0.0 { (acc[i] / den[i]).clamp(0.0, 100.0) } else { f64::NAN };
-                    out[i] = v;
+                let cells = out.iter_mut().zip(&acc).zip(&den).zip(tot.iter_mut().zip(tden.iter_mut()));
+                for (((o, &a), &dn), (t, td)) in cells {
+                    let v = if dn > 0.0 { (a / dn).clamp(0.0, 100.0) } else { f64::NAN };
+                    *o = v;
                     if !v.is_nan() {
-                        tot[i] += ad * v;
-                        tden[i] += ad;
+                        *t += ad * v;
+                        *td += ad;
                     }
                 }
             }
         }
         if let Some(out) = total.get_mut(start..end) {
             if complete {
-                for (o, t) in out.iter_mut().zip(&tot[..len]) {
+                for (o, t) in out.iter_mut().zip(&tot) {
                     *o = t.clamp(0.0, 100.0);
                 }
             } else {
-                for i in 0..len {
-                    out[i] = if tden[i] > 0.0 { (tot[i] / tden[i]).clamp(0.0, 100.0) } else { f64::NAN };
+                for ((o, &t), &td) in out.iter_mut().zip(&tot).zip(&tden) {
+                    *o = if td > 0.0 { (t / td).clamp(0.0, 100.0) } else { f64::NAN };
                 }
             }
         }

@@ -98,6 +98,9 @@ pub fn norm2(x: &[f32]) -> f32 {
 /// centroids. `ct` holds the block transposed: `dims` groups of eight values
 /// (feature 0 of centroids 0..8, then feature 1, …); `cn` their squared norms
 /// (`+∞` for padding centroids, which therefore never win).
+// Lanes of fixed-size `[f32; BLOCK]` arrays indexed by the constant range
+// `0..BLOCK`: never out of bounds, and the form the vectoriser wants.
+#[allow(clippy::indexing_slicing)]
 #[inline]
 pub fn scan4(rows: [&[f32]; 4], ct: &[f32], cn: &[f32; BLOCK]) -> [[f32; BLOCK]; 4] {
     let mut a0 = [0.0f32; BLOCK];
@@ -124,6 +127,9 @@ pub fn scan4(rows: [&[f32]; 4], ct: &[f32], cn: &[f32; BLOCK]) -> [[f32; BLOCK];
 }
 
 /// Scores of one row against one block (the tail of a batch).
+// Lanes of fixed-size `[f32; BLOCK]` arrays indexed by the constant range
+// `0..BLOCK`: never out of bounds, and the form the vectoriser wants.
+#[allow(clippy::indexing_slicing)]
 #[inline]
 pub fn scan1(row: &[f32], ct: &[f32], cn: &[f32; BLOCK]) -> [f32; BLOCK] {
     // Two partial sums (even and odd features) give the adder two chains.

@@ -236,10 +236,10 @@ pub fn silhouette(points: &Points, labels: &[u32], k: usize, sample: &[u32]) -> 
             for (p, sp) in s.iter().enumerate().take(g) {
                 let i = i0 + p;
                 let mut d = [0.0f32; BLOCK];
+                let (qp, li) = (qn.get(p).copied().unwrap_or(0.0), ql.get(p).copied().unwrap_or(0));
                 for (d, &v) in d.iter_mut().zip(sp) {
-                    *d = max32(v + qn[p], 0.0).sqrt();
+                    *d = max32(v + qp, 0.0).sqrt();
                 }
-                let li = ql[p];
                 if fast {
                     let lj = lab.get(j0).copied().unwrap_or(0) as usize;
                     let part = (d[0] + d[4]) + (d[1] + d[5]) + ((d[2] + d[6]) + (d[3] + d[7]));
