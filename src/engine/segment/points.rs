@@ -127,7 +127,7 @@ fn check_shape(len: usize, dims: usize) -> Result<usize> {
             format!("k-means 需要 1 到 {MAX_DIMS} 个特征，实际为 {dims}"),
         ));
     }
-    if len % dims != 0 {
+    if !len.is_multiple_of(dims) {
         return Err(Error::param(
             format!("the matrix has {len} values, not a multiple of {dims} features"),
             format!("矩阵有 {len} 个值，不是特征数 {dims} 的整数倍"),
