@@ -35,17 +35,8 @@ fn esc(s: &str) -> String {
 }
 
 /// `A`…`XFD` for a 0-based column.
-pub fn col(mut c: u32) -> String {
-    let mut s = Vec::new();
-    loop {
-        s.push(b'A' + (c % 26) as u8);
-        if c < 26 {
-            break;
-        }
-        c = c / 26 - 1;
-    }
-    s.reverse();
-    String::from_utf8(s).unwrap()
+pub fn col(c: u32) -> String {
+    hrlens::engine::export::xlsx::col_letters(c as usize)
 }
 
 /// Sheet XML from rows of cells (inline strings, so no shared-strings part is needed).

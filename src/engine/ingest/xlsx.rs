@@ -119,18 +119,9 @@ fn xlsx_error(e: XlsxError) -> Error {
     }
 }
 
-/// Column letters (0 → A, 16383 → XFD).
-fn col_name(mut c: u32) -> String {
-    let mut s = Vec::new();
-    loop {
-        s.push(b'A' + (c % 26) as u8);
-        if c < 26 {
-            break;
-        }
-        c = c / 26 - 1;
-    }
-    s.reverse();
-    String::from_utf8(s).unwrap_or_default()
+/// Column letters (0 → A, 16383 → XFD), as the export writes them.
+fn col_name(c: u32) -> String {
+    crate::engine::export::xlsx::col_letters(c as usize)
 }
 
 fn limit_cells(what: &str, cells: u64, limits: &Limits) -> Error {
