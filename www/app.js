@@ -414,7 +414,7 @@ export function mountApp(container, options = {}) {
       const failed = ev.failed.map((f) => f.filename ?? f.what);
       fill(recoverBox, h("span", { text: t("recovered", ev.error?.during ?? null, ev.restored.files, failed) }), close);
     } else {
-      const reload = h("button", { type: "button", id: "recover-reload", text: t("reload"), on: { click: () => location.reload() } });
+      const reload = h("button", { type: "button", id: "recover-reload", text: t("reloadPage"), on: { click: () => location.reload() } });
       fill(recoverBox, h("span", { text: t("recoverFailed") }), reload);
     }
     recoverBox.dataset.ok = String(ev.ok);

@@ -115,19 +115,21 @@ export function connect(target = new URL("./worker.js", import.meta.url), option
     return w;
   }
   worker = attach(byUrl ? create() : target);
-  let spareReady = Promise.resolve();
-  if (options.spare && create) {
+  const first = internal(worker, "module", ["version"]).catch(() => undefined);
+  // The spare starts once the first worker has its wasm (they would only compete for the cores).
+  const ready = first.then(() => {
+    if (!options.spare || !create || fatal || recovering) return undefined;
     try {
       spare = attach(create());
-      spareReady = internal(spare, "module", ["version"]).then(
-        () => undefined,
-        () => dropSpare(),
-      );
     } catch {
       spare = null;
+      return undefined;
     }
-  }
-  const ready = Promise.all([internal(worker, "module", ["version"]).catch(() => undefined), spareReady]).then(() => undefined);
+    return internal(spare, "module", ["version"]).then(
+      () => undefined,
+      () => dropSpare(),
+    );
+  });
 
   function dropSpare() {
     spare?.terminate();

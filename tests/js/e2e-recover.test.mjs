@@ -145,6 +145,7 @@ test("crashes in a row: the page gives up, says to reload, and a reload works", 
     (await page.textContent("#recover-notice span")).trim(),
     "The analysis engine crashed and could not be restarted. Reload the page to continue, then open your files again.",
   );
+  assert.equal(await page.textContent("#recover-reload"), "Reload page");
   assert.equal(await page.evaluate(() => window.hrlens.debugTrap().catch((e) => e.name)), "RecoveryFailed");
   await shot("en-recover-failed");
   await Promise.all([page.waitForNavigation(), page.click("#recover-reload")]);

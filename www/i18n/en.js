@@ -70,7 +70,7 @@ export default {
   recovered: (op, files, failed) =>
     `The analysis engine crashed${op ? ` while running ${op}` : ""} and was restarted. ${files ? `Your ${n0(files)} loaded file${files === 1 ? "" : "s"} and your settings were restored.` : "Your data and your settings were restored."}${failed.length ? ` Not restored: ${failed.join(", ")}.` : ""}`,
   recoverFailed: "The analysis engine crashed and could not be restarted. Reload the page to continue, then open your files again.",
-  reload: "Reload page",
+  reloadPage: "Reload page",
   printHead: (label, period, org, date) => `hrlens report · ${label} · month ${period} · ${org} · ${date}`,
   export: "Export",
   exportCsv: "CSV",

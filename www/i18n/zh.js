@@ -70,7 +70,7 @@ export default {
   recovered: (op, files, failed) =>
     `分析引擎${op ? `在执行 ${op} 时` : ""}崩溃，已重新启动。${files ? `你加载的 ${files} 个文件和你的设置都已恢复。` : "你的数据和设置都已恢复。"}${failed.length ? `未能恢复：${failed.join("、")}。` : ""}`,
   recoverFailed: "分析引擎崩溃且无法重新启动。请重新加载页面后继续，然后重新打开你的文件。",
-  reload: "重新加载页面",
+  reloadPage: "重新加载页面",
   printHead: (label, period, org, date) => `hrlens 报告 · ${label} · 月份 ${period} · ${org} · ${date}`,
   export: "导出",
   exportCsv: "CSV",
