@@ -40,7 +40,9 @@ export function mountApp(container, options = {}) {
   const host = opts.host ?? container;
   const i18n = createI18n({ lang: opts.lang, persist: opts.persist });
   const t = i18n.t;
-  const hr = connect(opts.worker);
+  // A spare worker, started with the page: a crash of the engine is then
+  // recovered from without any network request (see rpc.js).
+  const hr = connect(opts.worker, { spare: true });
   const store = createStore({ dataset: null, periods: [], selection: { org: null, period: null } });
   let files = [];
 
@@ -156,6 +158,8 @@ export function mountApp(container, options = {}) {
 
   const status = h("p", { id: "status", class: "status", attrs: { role: "status", "aria-live": "polite" } });
   const errorBox = h("p", { id: "error", class: "error", attrs: { role: "alert" }, hidden: true });
+  // What happened when the engine crashed and was restarted (or could not be).
+  const recoverBox = h("div", { id: "recover-notice", class: "notice", attrs: { role: "alert" }, hidden: true });
   const progress = progressBar({ t });
   const drop = h("div", { id: "drop", class: "drop", tabIndex: 0, attrs: { role: "button", "aria-describedby": "status" }, tip: "drop" }, h("span", { i18n: "drop", text: t("drop") }));
   const periodSelect = h("select", { id: "period", aria: { label: t("period") } });
@@ -167,7 +171,7 @@ export function mountApp(container, options = {}) {
     h("label", { class: "inline" }, h("span", { i18n: "period", text: t("period") }), periodSelect, help({ t }, "period")),
     orgChip,
   );
-  const context = h("div", { class: "context" }, h("div", { class: "context-main" }, drop, h("div", { class: "status-wrap" }, status, progress.el, errorBox)), selectionBar, net.el);
+  const context = h("div", { class: "context" }, h("div", { class: "context-main" }, drop, h("div", { class: "status-wrap" }, status, progress.el, errorBox, recoverBox)), selectionBar, net.el);
   periodSelect.addEventListener("change", () => store.select({ period: periodSelect.value || null }));
 
   const toasts = h("div", { class: "toasts", attrs: { "aria-live": "polite", role: "log" } });
@@ -385,6 +389,38 @@ export function mountApp(container, options = {}) {
     loadFile(e.dataTransfer?.files?.[0]);
   });
 
+  // ---- crash recovery ----
+  // rpc.js has replaced the worker and rebuilt every dataset and what-if under
+  // the same handles; the settings (weights, month, language, panel) live here,
+  // so the panels only draw again from the restored handles.
+  let recovery = null;
+  hr.onRecover((ev) => {
+    recovery = ev;
+    renderRecovery();
+    if (ev.ok) {
+      for (const k of PANELS) pending[k].add("recovered");
+      runActive();
+    }
+    emit("recover", { ok: ev.ok, name: ev.error?.name, during: ev.error?.during ?? null, restored: ev.restored, failed: ev.failed });
+  });
+  function renderRecovery() {
+    if (!recovery) {
+      recoverBox.hidden = true;
+      return;
+    }
+    const ev = recovery;
+    const close = h("button", { type: "button", class: "chip-clear", text: "×", aria: { label: t("close") }, on: { click: () => ((recovery = null), renderRecovery()) } });
+    if (ev.ok) {
+      const failed = ev.failed.map((f) => f.filename ?? f.what);
+      fill(recoverBox, h("span", { text: t("recovered", ev.error?.during ?? null, ev.restored.files, failed) }), close);
+    } else {
+      const reload = h("button", { type: "button", id: "recover-reload", text: t("reloadPage"), on: { click: () => location.reload() } });
+      fill(recoverBox, h("span", { text: t("recoverFailed") }), reload);
+    }
+    recoverBox.dataset.ok = String(ev.ok);
+    recoverBox.hidden = false;
+  }
+
   // ---- language ----
   langButton.addEventListener("click", () => setLang(i18n.lang() === "zh" ? "en" : "zh"));
   function setLang(l) {
@@ -397,6 +433,7 @@ export function mountApp(container, options = {}) {
     const ds = store.get().dataset;
     if (ds) status.textContent = ds.label ? t("loadedFile", ds.label, ds.rowCount, ds.columns.length) : t("loadedSample", ds.rowCount, ds.columns.length);
     renderSelection();
+    renderRecovery();
     net.refresh();
     glossary.render();
     for (const k of PANELS) {
@@ -546,6 +583,7 @@ export function mountApp(container, options = {}) {
     await show(PANELS.includes(opts.panel) ? opts.panel : "data");
     if (opts.sample) await loadSample();
     else status.textContent = t("noDataYet");
+    await hr.ready(); // the spare worker has loaded too: its files count as the page's own
     net.markLoaded();
     emit("ready", { lang: i18n.lang() });
     if (opts.tour && !tourDone()) tour.start();
@@ -571,5 +609,7 @@ export function mountApp(container, options = {}) {
       root.remove();
     },
     netCount: () => net.count,
+    /** For testing crash recovery: makes the engine trap (debugTrap), as a real crash would. */
+    debugTrap: () => hr.module("debugTrap"),
   };
 }

@@ -8,6 +8,7 @@
 //   const w = await ds.whatIf("cs-manager-monthly"); // a remote WhatIf
 //   const moved = await w.setWeights({ 服务质量: 50 });
 //   await w.free(); await ds.free(); hr.terminate();
+//   hr.onRecover(({ restored, failed }) => …);       // the engine crashed; remote objects still work
 //
 // It mirrors the Dataset / WhatIf API: every method of the wasm class is a
 // method here returning a promise; results that are wasm objects come back as
@@ -77,6 +78,11 @@ export function wrap(conn, { sendBytes = false } = {}) {
     },
     /** Stop the worker; every remote object becomes unusable. */
     terminate: () => conn.terminate(),
+    /**
+     * fn({ ok, error, restored, failed }) when the engine crashed and its worker was
+     * replaced (remote objects stay valid), or could not be (ok: false). See rpc.js.
+     */
+    onRecover: (fn) => conn.onRecover(fn),
     /** The raw connection (rpc.js), for what the wrapper does not cover. */
     connection: conn,
   };
@@ -92,14 +98,16 @@ export function wrap(conn, { sendBytes = false } = {}) {
 
 /**
  * Spawn the worker and connect to it.
- * @param {{ worker?: Worker | URL | string }} [opts] a Worker you created (e.g. with your
- *   bundler's worker syntax) or the URL of worker.js; by default the package's own.
+ * @param {{ worker?: Worker | URL | string, create?: () => Worker }} [opts] a Worker you
+ *   created (e.g. with your bundler's worker syntax) or the URL of worker.js; by default
+ *   the package's own. With a Worker, `create` makes another one after a crash
+ *   (without it a crash cannot be recovered from).
  */
 export async function createHrlens(opts = {}) {
   // A URL goes through rpc.js, which makes it a TrustedScriptURL where the
   // host enforces Trusted Types (policy "hrlens": only the package's own worker).
   const worker = opts.worker ?? new URL("./worker.js", import.meta.url);
-  const hr = wrap(connect(worker));
+  const hr = wrap(connect(worker, { create: opts.create }));
   await hr.version(); // the wasm is instantiated: later calls do not wait for it
   return hr;
 }

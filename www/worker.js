@@ -16,6 +16,13 @@
 // { labels: string[], codes: Uint32Array } so it crosses as one typed array.
 // Only the layout changes, never a value.
 //
+// A trap (WebAssembly.RuntimeError: unreachable, out of bounds, stack
+// overflow, an allocation the engine could not get) leaves the instance in
+// an unknown state. The call that trapped is answered with
+// { name: "WasmTrap", message, messageZh, during, trap }, and from then on
+// every message gets that same error: the instance is never touched again.
+// rpc.js then replaces this worker (see there).
+//
 // The network meter: this worker's own resource loads (the wasm module, any
 // fetch) are reported to the page as { net: [{ name, start }] } so the page's
 // "network requests since load" counter sees the worker's requests too.
@@ -35,6 +42,46 @@ if (typeof PerformanceObserver === "function") {
 const ready = init();
 const handles = new Map();
 let nextHandle = 1;
+let dead = null; // the WasmTrap error, once the instance has trapped
+
+const isTrap = (e) => typeof WebAssembly === "object" && e instanceof WebAssembly.RuntimeError;
+
+function trapError(e, during) {
+  const what = during ? ` while running ${during}` : "";
+  const whatZh = during ? `（执行 ${during} 时）` : "";
+  return {
+    name: "WasmTrap",
+    message: `the analysis engine crashed${what} (${e.message}); it has to be restarted`,
+    messageZh: `分析引擎崩溃${whatZh}（${e.message}），需要重新启动`,
+    during: during ?? null,
+    trap: e.message,
+  };
+}
+
+/** The instance trapped: remember it, and tell the page even when no call is waiting. */
+function die(e, during) {
+  dead ??= trapError(e, during);
+  return dead;
+}
+
+function checkAlive() {
+  if (dead) throw Object.assign(new Error(dead.message), dead);
+}
+
+// Traps outside a request (a callback, a promise nobody awaited) end the instance too.
+// (Node's worker_threads shim has no such events: its thread's `error` reaches rpc.js.)
+if (typeof self.addEventListener === "function") {
+  self.addEventListener("error", (e) => {
+    if (!isTrap(e.error)) return;
+    e.preventDefault();
+    self.postMessage({ trap: die(e.error, null) });
+  });
+  self.addEventListener("unhandledrejection", (e) => {
+    if (!isTrap(e.reason)) return;
+    e.preventDefault();
+    self.postMessage({ trap: die(e.reason, null) });
+  });
+}
 
 function keep(obj) {
   const h = nextHandle++;
@@ -169,6 +216,7 @@ async function loadFile(id, file, opts, progress) {
     };
     for (;;) {
       const { done, value } = await reader.read();
+      checkAlive(); // another call trapped while this one waited for the file
       if (cancelled.has(id)) {
         await reader.cancel();
         throw Object.assign(new Error("load cancelled"), { name: "AbortError", messageZh: "已取消加载" });
@@ -190,9 +238,12 @@ async function loadFile(id, file, opts, progress) {
     const ds = loader.finish();
     report({ bytes: size, rows: ds.rowCount }, true);
     return ds;
+  } catch (e) {
+    if (isTrap(e)) die(e, "load"); // before finally: free() must not touch a trapped instance
+    throw e;
   } finally {
     cancelled.delete(id);
-    loader.free();
+    if (!dead) loader.free();
   }
 }
 
@@ -208,6 +259,7 @@ function concat(parts, n) {
 
 async function run(id, op, args, progress) {
   await ready;
+  checkAlive();
   switch (op) {
     case "sample": {
       const ds = hrlens.Dataset.sample(args[0]);
@@ -271,6 +323,16 @@ self.onmessage = async ({ data }) => {
     const result = shapeResult(await run(id, op, args, (progress) => self.postMessage({ id, progress })), shape);
     self.postMessage({ id, result }, transferables(result));
   } catch (e) {
+    // `trapped`: this call trapped (do not retry it); a WasmTrap without it: the
+    // instance was already dead, the call never ran.
+    if (isTrap(e)) {
+      self.postMessage({ id, error: die(e, opName(op, args)), trapped: true });
+      return;
+    }
+    if (dead) {
+      self.postMessage({ id, error: dead, trapped: e?.name !== "WasmTrap" });
+      return;
+    }
     self.postMessage({
       id,
       error: {
@@ -284,3 +346,10 @@ self.onmessage = async ({ data }) => {
     });
   }
 };
+
+// What a trap happened in, for the page's notice: the method or function name.
+function opName(op, args) {
+  if (op === "call" && typeof args[1] === "string") return args[1];
+  if (op === "module" && typeof args[0] === "string") return args[0];
+  return op;
+}

@@ -9,6 +9,7 @@
 //! Areas add their methods in their own files with further
 //! `#[wasm_bindgen] impl Dataset` blocks.
 
+mod debug;
 mod export;
 mod ingest;
 mod page;

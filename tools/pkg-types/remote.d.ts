@@ -16,7 +16,22 @@ export interface Connection {
   call(handle: number, method: string, ...args: unknown[]): Promise<unknown>;
   module(fn: string, ...args: unknown[]): Promise<unknown>;
   free(handle: number): Promise<null>;
+  /** After each crash of the engine: the worker was replaced and its state rebuilt (or not, `ok: false`). */
+  onRecover(fn: (event: RecoverEvent) => void): () => void;
   terminate(): void;
+}
+
+/** What a restart after a crash (a wasm trap or a failed worker) restored. */
+export interface RecoverEvent {
+  /** false: it gave up (too many crashes, or no way to make a new worker); every call now rejects. */
+  ok: boolean;
+  /** The crash (name "WasmTrap" or "WorkerError"; `during`: the call that trapped), or the RecoveryFailed error. */
+  error: Error & { name: string; messageZh?: string; during?: string | null };
+  /** Live handles rebuilt in the new worker: all of them, the datasets, the datasets from loaded files. */
+  restored: { handles: number; datasets: number; files: number };
+  /** Journal entries that could not be replayed, with why. */
+  failed: { op: string; what: string; handle?: number; handles?: number[]; filename?: string | null;
+            error: { name: string; message: string; messageZh?: string } }[];
 }
 
 /** A wasm result object seen from the main thread. */
@@ -58,6 +73,8 @@ export type Hrlens = RemoteFunctions & {
   load(data: Blob | ArrayBuffer | Uint8Array, opts?: H.LoadOptions): Promise<RemoteDataset>;
   /** Stop the worker. */
   terminate(): void;
+  /** The engine crashed and its worker was replaced; remote objects stay valid. */
+  onRecover(fn: (event: RecoverEvent) => void): () => void;
   readonly connection: Connection;
 };
 
@@ -65,7 +82,11 @@ export type Hrlens = RemoteFunctions & {
  * Spawn the worker (the package's worker.js unless you pass your own) and wait
  * until its wasm is ready.
  */
-export function createHrlens(opts?: { worker?: WorkerLike | URL | string }): Promise<Hrlens>;
+export function createHrlens(opts?: {
+  worker?: WorkerLike | URL | string;
+  /** With a Worker object: make another after a crash (else a crash cannot be recovered from). */
+  create?: () => WorkerLike;
+}): Promise<Hrlens>;
 
 /** The promise API over an existing connection. */
 export function wrap(conn: Connection, opts?: { sendBytes?: boolean }): Hrlens;

@@ -67,6 +67,10 @@ export default {
   netDetail: (startup, foreign, last) =>
     `Counted from the browser's own record of every request (Resource Timing, in the page and in the worker). At start-up the page loaded ${startup} files, ${foreign ? `${foreign} from elsewhere!` : "all from this origin"}.${last.length ? ` Since then: ${last.join(", ")}` : ""}`,
   netUnavailable: "Request counter unavailable in this browser",
+  recovered: (op, files, failed) =>
+    `The analysis engine crashed${op ? ` while running ${op}` : ""} and was restarted. ${files ? `Your ${n0(files)} loaded file${files === 1 ? "" : "s"} and your settings were restored.` : "Your data and your settings were restored."}${failed.length ? ` Not restored: ${failed.join(", ")}.` : ""}`,
+  recoverFailed: "The analysis engine crashed and could not be restarted. Reload the page to continue, then open your files again.",
+  reloadPage: "Reload page",
   printHead: (label, period, org, date) => `hrlens report · ${label} · month ${period} · ${org} · ${date}`,
   export: "Export",
   exportCsv: "CSV",

@@ -67,6 +67,10 @@ export default {
   netDetail: (startup, foreign, last) =>
     `依据浏览器自身对每个请求的记录（Resource Timing，页面与 worker 均计入）。启动时页面加载了 ${startup} 个文件，${foreign ? `其中 ${foreign} 个来自其他来源！` : "全部来自本站"}。${last.length ? `此后：${last.join("，")}` : ""}`,
   netUnavailable: "此浏览器无法统计请求",
+  recovered: (op, files, failed) =>
+    `分析引擎${op ? `在执行 ${op} 时` : ""}崩溃，已重新启动。${files ? `你加载的 ${files} 个文件和你的设置都已恢复。` : "你的数据和设置都已恢复。"}${failed.length ? `未能恢复：${failed.join("、")}。` : ""}`,
+  recoverFailed: "分析引擎崩溃且无法重新启动。请重新加载页面后继续，然后重新打开你的文件。",
+  reloadPage: "重新加载页面",
   printHead: (label, period, org, date) => `hrlens 报告 · ${label} · 月份 ${period} · ${org} · ${date}`,
   export: "导出",
   exportCsv: "CSV",

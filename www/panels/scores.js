@@ -899,6 +899,14 @@ export function createScoresPanel(ctx, { initialCard } = {}) {
         } catch (e) {
           if (!e.shown) throw e;
         }
+      } else if (changed.includes("recovered")) {
+        // The engine restarted: the what-if was rebuilt with the weights set
+        // here, so its scores are drawn again as the engine has them now.
+        const gen = generation;
+        const s = await ctx.hr.call(wh, "scores");
+        if (gen !== generation) return;
+        applyScores(s, { fresh: true });
+        idle();
       } else if (changed.includes("org") && scores) {
         applyScores(scores, { fresh: true });
       } else if (changed.includes("privacy") && calGroups.length) {

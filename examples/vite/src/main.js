@@ -8,7 +8,8 @@ import { exportTable, useWorker } from "hrlens/export";
 import HrlensWorker from "hrlens/worker.js?worker";
 
 const $ = (id) => document.getElementById(id);
-const hr = await createHrlens({ worker: new HrlensWorker() });
+// `create`: a new worker after a crash of the engine (see hrlens/worker's onRecover).
+const hr = await createHrlens({ worker: new HrlensWorker(), create: () => new HrlensWorker() });
 useWorker(hr.connection);
 $("status").textContent = `hrlens ${await hr.version()} 就绪 ready`;
 
