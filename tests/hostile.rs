@@ -294,3 +294,34 @@ fn a_trend_too_big_for_memory_is_a_limit_error_before_allocating() {
     assert_eq!(e.kind, ErrorKind::Limit, "{e:?}");
     assert!(e.message.en.contains("cells"), "{}", e.message.en);
 }
+
+/// Many repeats of the same employee-month, and many identical rows with no
+/// id: each repeat is reported against the first row of its run, in time
+/// linear in the rows (this once scanned every earlier key per repeat: a
+/// 300k-row export with 240k repeats took a minute and froze the page).
+#[test]
+fn many_duplicates_are_reported_against_their_first_row_without_a_quadratic_scan() {
+    use hrlens::engine::WarningKind;
+    let n = 300_000usize;
+    let mut csv = String::from("工号,月份,得分\n");
+    for i in 0..n {
+        csv.push_str(&format!("E{:05},2024-{:02},{}\n", i % 20_000, i % 12 + 1, i % 97));
+    }
+    let ds = load_named(csv.as_bytes(), "dups.csv").unwrap();
+    assert_eq!(ds.row_count(), n);
+    let dups: Vec<_> = ds.warnings().iter().filter(|w| w.kind == WarningKind::DuplicateKey).collect();
+    // lcm(20000, 12) = 60000: each (id, month) occurs 5 times, 4 of them repeats.
+    let listed: u64 = dups.iter().map(|w| w.count).sum();
+    assert_eq!(listed, 240_000);
+    // Line 120002 (row 120000) is E00000 in 2024-01 for the third time: first on line 2.
+    assert!(dups.iter().any(|w| w.row == Some(120_002)
+        && w.message.en.contains("E00000 in 2024-01")
+        && w.message.en.contains("first on line 2")));
+
+    let same = "a,b\n1,2\n".to_owned() + &"1,2\n".repeat(200_000);
+    let ds = load_named(same.as_bytes(), "same.csv").unwrap();
+    assert_eq!(ds.row_count(), 200_001);
+    let copies = ds.warnings().iter().find(|w| w.kind == WarningKind::DuplicateRow).unwrap();
+    assert_eq!(copies.count, 200_000);
+    assert!(copies.message.en.contains("line 3 repeats line 2"), "{}", copies.message.en);
+}

@@ -729,15 +729,17 @@ fn check_duplicates(ds: &Dataset, warnings: &mut Vec<Warning>) {
         let mut listed = 0usize;
         let mut extra = 0u64;
         let mut extra_first = None;
+        // Sorted, so each (id, period) is one run; `first` is its earliest row.
+        let (mut first, mut in_run) = (0usize, false);
         for w in keys.windows(2) {
             let (Some(a), Some(b)) = (w.first(), w.get(1)) else { continue };
             if a.0 != b.0 || a.1 != b.1 {
+                in_run = false;
                 continue;
             }
-            let mut first = a.2 as usize;
-            // The first row of the run.
-            if let Some(start) = keys.iter().position(|k| k.0 == a.0 && k.1 == a.1) {
-                first = keys.get(start).map_or(first, |k| k.2 as usize);
+            if !in_run {
+                first = a.2 as usize;
+                in_run = true;
             }
             let row = b.2 as usize;
             listed += 1;
@@ -811,9 +813,13 @@ fn check_duplicates(ds: &Dataset, warnings: &mut Vec<Warning>) {
         let h = keys.get(i).map_or(0, |k| k.0);
         let run: Vec<u32> = keys.iter().skip(i).take_while(|k| k.0 == h).map(|k| k.1).collect();
         i += run.len();
-        for (k, &r) in run.iter().enumerate().skip(1) {
-            if let Some(&f) = run.get(..k).and_then(|prev| prev.iter().find(|&&p| same(p as usize, r as usize))) {
-                dups.push((r, f));
+        // The distinct rows of the run (one unless hashes collide): each row
+        // is compared with these, not with every earlier row of the run.
+        let mut distinct: Vec<u32> = Vec::new();
+        for &r in &run {
+            match distinct.iter().find(|&&p| same(p as usize, r as usize)) {
+                Some(&f) => dups.push((r, f)),
+                None => distinct.push(r),
             }
         }
     }
