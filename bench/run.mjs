@@ -136,7 +136,7 @@ const plan = {
     { label: `${label(ingest100k)} × 20 cols`, url: ingest100k.url, reps: 5 },
     ...(ingest1m ? [{ label: `${label(ingest1m)} × 20 cols`, url: ingest1m.url, reps: 3, papaReps: 2 }] : []),
   ],
-  kmeans: { label: "100k × 16, k = 8", url: ingest100k.url, features: FEATURES, k: 8, maxIter: 300, tol: 1e-6, reps: 5, mlReps: 3 },
+  kmeans: { label: "100k × 16, k = 8", url: ingest100k.url, features: FEATURES, k: 8, maxIter: 300, tol: 0, reps: 5, mlReps: 3 },
   score: { label: `${label(scoreFile)} × 12 KPIs`, url: scoreFile.url, reps: 9, peerReps: 5 },
   trend: { label: `${label(trendFile, " (employees × 12 months)")}`, url: trendFile.url, reps: 9, peerReps: 5 },
   scale: scaleFile ? { label: "2.1M employees × 12 months × 10 KPIs", url: scaleFile.url, period: "2023-12", mb: scaleFile.mb } : null,
@@ -195,8 +195,8 @@ const missing = (r, who) => (r?.notMeasured ? `not measured: ${r.notMeasured}` :
 let sklearnBest = null;
 {
   const b = "k-means";
-  const single = find(b, "hrlens (1 worker)");
-  const pool = results.find((r) => r.bench.startsWith(b) && r.who.startsWith("hrlens (worker pool") && ok(r));
+  const single = find(b, "hrlens k-means (1 worker)");
+  const pool = results.find((r) => r.bench.startsWith(b) && r.who.startsWith("hrlens k-means (worker pool") && ok(r));
   const h = [single, pool].filter(ok).sort((p, q) => p.ms - q.ms)[0];
   const ml = find(b, "ml-kmeans");
   const sk = (python?.kmeans ?? []).slice().sort((p, q) => p.ms - q.ms)[0];
@@ -237,13 +237,13 @@ const benchRows = results.map((r) => {
   const extra = [r.mbps ? `${r.mbps.toFixed(0)} MB/s` : "", r.info?.iterations ? `${r.info.iterations} iter` : ""].filter(Boolean).join(", ");
   // wasm memory of hrlens' own worker; DuckDB's buffer manager; the JS peers' heap is not
   // measurable in a worker (performance.memory is window-only in Chromium).
-  const mem = r.who.startsWith("hrlens") || r.profile ? `${mib(r.wasmMemory)} wasm`
+  const mem = (r.who.startsWith("hrlens") || r.profile) && r.wasmMemory != null ? `${mib(r.wasmMemory)} wasm`
     : r.engineMemory != null ? `${mib(r.engineMemory)} (DuckDB)` : "—";
   return `| ${r.bench} | ${r.who} | ${ms(r.ms)} | ${r.times.length} | ${extra} | ${mem} | ${ratio} |`;
 });
 const pyRows = [];
 if (python && !python.skipped) {
-  const hk = [find("k-means", "hrlens (1 worker)")].filter(ok)[0];
+  const hk = [find("k-means", "hrlens k-means (1 worker)")].filter(ok)[0];
   for (const k of python.kmeans) {
     pyRows.push(`| k-means ${plan.kmeans.label} | ${k.who} | ${ms(k.ms)} | ${k.times.length} | ${k.iterations} iter | | ${hk ? vs(k.ms, hk.ms) : ""} |`);
   }
@@ -336,7 +336,7 @@ ${checkTable}
 
 ${scaleText}
 
-### Native (criterion, \`cargo bench --bench score --bench trend\`)
+### Native (criterion, \`cargo bench --bench score --bench trend --bench ingest --bench kmeans\`)
 
 ${nativeTable}
 <!-- bench:results:end -->`;

@@ -78,7 +78,7 @@ test("the bench page runs every benchmark on tiny data and the sides agree", { t
   const features = [...Array(16).keys()].map((j) => `f${String(j + 1).padStart(2, "0")}`);
   const plan = {
     ingest: [{ label: "smoke", url: url("features.csv"), reps: 1 }],
-    kmeans: { label: "smoke", url: url("features.csv"), features, k: 8, maxIter: 300, tol: 1e-6, reps: 1 },
+    kmeans: { label: "smoke", url: url("features.csv"), features, k: 8, maxIter: 300, tol: 0, reps: 1 },
     score: { label: "smoke", url: url("score.csv"), reps: 3 },
     trend: { label: "smoke", url: url("trend.csv"), reps: 1 },
   };
@@ -93,7 +93,7 @@ test("the bench page runs every benchmark on tiny data and the sides agree", { t
   assert.deepEqual(who("CSV ingest"), ["hrlens", "DuckDB-Wasm read_csv", "PapaParse (header + dynamicTyping)", "PapaParse (string arrays)"]);
   assert.ok(who("what-if").includes("DuckDB-Wasm SQL") && who("what-if").includes("Arquero"));
   assert.ok(who("monthly trend").includes("DuckDB-Wasm window queries") && who("monthly trend").includes("Arquero"));
-  assert.ok(who("k-means").includes("ml-kmeans"));
+  assert.ok(who("k-means").includes("ml-kmeans") && who("k-means").includes("hrlens k-means (1 worker)"), who("k-means").join(", "));
   assert.deepEqual(checks.filter((c) => !c.ok).map((c) => `${c.bench}: ${c.what}: ${c.detail}`), []);
   // Ingest row counts, what-if top ids + bands against two peers, trend cells + alerts against two peers.
   assert.ok(checks.length >= 1 + 4 + 4, `${checks.length} checks`);
