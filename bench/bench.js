@@ -290,6 +290,16 @@ window.runBench = async function runBench(plan) {
     }
   }
 
+  // Segments at size: ds.segment with its defaults (10 restarts from
+  // k-means++, or the automatic-k scan) — does it finish, and how long.
+  for (const c of plan.segment ?? []) {
+    const bytes = await fetchBytes(c.url);
+    const bench = `segment ${c.label}`;
+    log(bench);
+    await record(bench, `hrlens ds.segment (k = ${c.k})`, () =>
+      inWorker("segment/hrlens", { bytes, features: c.features, k: c.k }, c.reps ?? 1));
+  }
+
   // What-if: weighted score + rank + bands.
   if (plan.score) {
     const p = plan.score;

@@ -137,6 +137,10 @@ const plan = {
     ...(ingest1m ? [{ label: `${label(ingest1m)} × 20 cols`, url: ingest1m.url, reps: 3, papaReps: 2 }] : []),
   ],
   kmeans: { label: "100k × 16, k = 8", url: ingest100k.url, features: FEATURES, k: 8, maxIter: 300, tol: 0, reps: 5, mlReps: 3 },
+  segment: [
+    { label: `${label(ingest100k)} × 16, automatic k (2…10)`, url: ingest100k.url, features: FEATURES, k: "auto" },
+    ...(ingest1m ? [{ label: `${label(ingest1m)} × 16, k = 8`, url: ingest1m.url, features: FEATURES, k: 8 }] : []),
+  ],
   score: { label: `${label(scoreFile)} × 12 KPIs`, url: scoreFile.url, reps: 9, peerReps: 5 },
   trend: { label: `${label(trendFile, " (employees × 12 months)")}`, url: trendFile.url, reps: 9, peerReps: 5 },
   scale: scaleFile ? { label: "2.1M employees × 12 months × 10 KPIs", url: scaleFile.url, period: "2023-12", mb: scaleFile.mb } : null,
@@ -177,6 +181,7 @@ const vs = (peer, h) => {
 };
 const ms = (v) => (v == null ? "—" : v >= 100 ? v.toFixed(0) : v.toFixed(1));
 const goals = [];
+const mib = (b) => (b == null ? "—" : `${(b / 2 ** 20).toFixed(0)} MiB`);
 const goal = (text, measured, met, why = "") => goals.push({ text, measured, met, why });
 const missing = (r, who) => (r?.notMeasured ? `not measured: ${r.notMeasured}` : r?.error ? `failed: ${r.error}` : `${who} missing`);
 
@@ -206,6 +211,13 @@ let sklearnBest = null;
   if (h && sk) goal(`k-means: ≥ 2× faster than scikit-learn's best single thread (${sk.who})`, x(sk.ms, h.ms), sk.ms / h.ms >= 2);
   else goal("k-means: ≥ 2× faster than scikit-learn's best single thread", sk ? missing(single, "hrlens") : python?.skipped ?? "Python peers not run", null);
 }
+// Segments at size.
+for (const c of plan.segment) {
+  const r = results.find((q) => q.bench === `segment ${c.label}` && q.who.startsWith("hrlens"));
+  const text = c.k === "auto" ? `automatic k on ${c.label.split(",")[0]}: seconds, not minutes (≤ 10 s)` : `ds.segment ${c.label} completes in the browser`;
+  if (ok(r)) goal(text, `${(r.ms / 1000).toFixed(1)} s, k = ${r.info.k}, ${mib(r.wasmMemory)} wasm`, c.k === "auto" ? r.ms <= 10_000 : true);
+  else goal(text, missing(r, "hrlens"), r?.error ? false : null);
+}
 // What-if.
 {
   const b = `what-if score ${plan.score.label}`;
@@ -227,7 +239,6 @@ if (scale) {
   goal(`scale run (${scale.label}) completes in one tab`, scale.completed ? "completed" : `failed at ${scale.phases?.at(-1)?.name ?? "start"}`, !!scale.completed);
 } else goal("scale run (2.1M employees × 12 months × 10 KPIs) completes", quick ? "not run (--quick)" : "not run (--no-scale)", null);
 
-const mib = (b) => (b == null ? "—" : `${(b / 2 ** 20).toFixed(0)} MiB`);
 const cell = (s) => String(s).replaceAll("|", "/").replaceAll("\n", " ");
 const benchRows = results.map((r) => {
   if (r.notMeasured) return `| ${r.bench} | ${r.who} | not measured: ${cell(r.notMeasured)} | | | | |`;

@@ -75,6 +75,11 @@ const tasks = {
       sizes: r.sizes,
     }),
   },
+  "segment/hrlens": {
+    setup: ({ bytes, features, k }) => ({ ds: load(bytes), opts: { features, k } }),
+    run: ({ ds, opts }) => ds.segment(opts),
+    finish: (_, r) => ({ rows: r.labels.length, k: r.sizes.length, sizes: r.sizes }),
+  },
   "kmeans/init": {
     setup: ({ bytes, features, k }) => {
       const ds = load(bytes);

@@ -79,6 +79,7 @@ test("the bench page runs every benchmark on tiny data and the sides agree", { t
   const plan = {
     ingest: [{ label: "smoke", url: url("features.csv"), reps: 1 }],
     kmeans: { label: "smoke", url: url("features.csv"), features, k: 8, maxIter: 300, tol: 0, reps: 1 },
+    segment: [{ label: "smoke", url: url("features.csv"), features, k: "auto" }],
     score: { label: "smoke", url: url("score.csv"), reps: 3 },
     trend: { label: "smoke", url: url("trend.csv"), reps: 1 },
   };
@@ -93,6 +94,8 @@ test("the bench page runs every benchmark on tiny data and the sides agree", { t
   assert.deepEqual(who("CSV ingest"), ["hrlens", "DuckDB-Wasm read_csv", "PapaParse (header + dynamicTyping)", "PapaParse (string arrays)"]);
   assert.ok(who("what-if").includes("DuckDB-Wasm SQL") && who("what-if").includes("Arquero"));
   assert.ok(who("monthly trend").includes("DuckDB-Wasm window queries") && who("monthly trend").includes("Arquero"));
+  const seg = results.find((r) => r.bench === "segment smoke");
+  assert.ok(seg && seg.info.k >= 2 && seg.info.rows > 0, JSON.stringify(seg));
   assert.ok(who("k-means").includes("ml-kmeans") && who("k-means").includes("hrlens k-means (1 worker)"), who("k-means").join(", "));
   assert.deepEqual(checks.filter((c) => !c.ok).map((c) => `${c.bench}: ${c.what}: ${c.detail}`), []);
   // Ingest row counts, what-if top ids + bands against two peers, trend cells + alerts against two peers.
