@@ -808,15 +808,12 @@ fn check_duplicates(ds: &Dataset, warnings: &mut Vec<Warning>) {
     let mut keys: Vec<(u64, u32)> = (0..n).map(|r| (hash_row(r), r as u32)).collect();
     keys.sort_unstable();
     let mut dups: Vec<(u32, u32)> = Vec::new();
-    let mut i = 0;
-    while i < keys.len() {
-        let h = keys.get(i).map_or(0, |k| k.0);
-        let run: Vec<u32> = keys.iter().skip(i).take_while(|k| k.0 == h).map(|k| k.1).collect();
-        i += run.len();
-        // The distinct rows of the run (one unless hashes collide): each row
-        // is compared with these, not with every earlier row of the run.
-        let mut distinct: Vec<u32> = Vec::new();
-        for &r in &run {
+    // The distinct rows of one hash run (one unless hashes collide): each row
+    // is compared with these, not with every earlier row of the run.
+    let mut distinct: Vec<u32> = Vec::new();
+    for run in keys.chunk_by(|a, b| a.0 == b.0) {
+        distinct.clear();
+        for &(_, r) in run {
             match distinct.iter().find(|&&p| same(p as usize, r as usize)) {
                 Some(&f) => dups.push((r, f)),
                 None => distinct.push(r),
