@@ -310,7 +310,7 @@ function scaleWhy(sc) {
   const lines = [`It stopped in **${last?.name ?? "start"}** with ${mib(last?.wasmMemory)} of wasm memory (wasm32's limit is 4 GiB = 4096 MiB).`];
   if (big) {
     const perByte = big.wasmMemory / (big.mb * 1e6);
-    lines.push(`The CSV is ${(file / 2 ** 30).toFixed(2)} GiB; \`Dataset.load\` copies all of it into the instance, and the ${big.bench.replace("CSV ingest ", "")} ingest above peaked at ${perByte.toFixed(1)}× its file size in wasm memory: by that ratio this load needs about ${(perByte * file / 2 ** 30).toFixed(1)} GiB, ${(perByte * file / 2 ** 32).toFixed(1)}× the limit.`);
+    lines.push(`The CSV is ${(file / 2 ** 30).toFixed(2)} GiB, streamed through \`DatasetLoader\` in 4 MiB chunks (the text is never whole in wasm memory); the ${big.bench.replace("CSV ingest ", "")} ingest above (f64 columns, whole file in memory) peaked at ${perByte.toFixed(1)}× its file size.`);
   }
   return lines.join(" ");
 }

@@ -14,7 +14,7 @@ use hrlens::engine::segment::{
 
 fn matrix(rows: usize) -> Vec<f64> {
     let ds = bench_table(rows, 16, 0, 7).unwrap();
-    let cols: Vec<&[f64]> = (1..=16).map(|j| ds.numbers(&format!("f{j:02}")).unwrap()).collect();
+    let cols: Vec<std::borrow::Cow<[f64]>> = (1..=16).map(|j| ds.numbers(&format!("f{j:02}")).unwrap()).collect();
     (0..rows).flat_map(|i| cols.iter().map(move |c| c[i])).collect()
 }
 

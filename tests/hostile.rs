@@ -52,7 +52,7 @@ fn header_only() {
 fn one_column() {
     let ds = load_named(b"score\n1\n2\n3\n", "one.csv").unwrap();
     assert_eq!(ds.columns().len(), 1);
-    assert_eq!(ds.numbers("score").unwrap(), &[1.0, 2.0, 3.0]);
+    assert_eq!(&*ds.numbers("score").unwrap(), &[1.0, 2.0, 3.0]);
 }
 
 #[test]
@@ -65,7 +65,7 @@ fn a_hundred_thousand_columns() {
         Ok(ds) => {
             assert_eq!(ds.columns().len(), n);
             assert_eq!(ds.row_count(), 2);
-            assert_eq!(ds.numbers("c99999").unwrap(), &[(99_999 % 97) as f64; 2]);
+            assert_eq!(&*ds.numbers("c99999").unwrap(), &[(99_999 % 97) as f64; 2]);
         }
         Err(e) => assert_clear(&e, ErrorKind::Limit, "wide.csv"),
     }
@@ -90,7 +90,7 @@ fn nul_bytes() {
     match ds {
         Ok(ds) => {
             assert_eq!(ds.row_count(), 2);
-            assert_eq!(ds.numbers("a").unwrap(), &[1.0, 2.0]);
+            assert_eq!(&*ds.numbers("a").unwrap(), &[1.0, 2.0]);
         }
         Err(e) => assert!(matches!(e.kind, ErrorKind::Format | ErrorKind::Encoding), "{e:?}"),
     }
@@ -107,8 +107,8 @@ fn invalid_utf8_in_a_declared_utf8_file_names_the_line() {
 #[test]
 fn mixed_line_endings() {
     let ds = load_named(b"a,b\r\n1,2\n3,4\r\n5,6\r7,8\n", "mixed.csv").unwrap();
-    assert_eq!(ds.numbers("a").unwrap(), &[1.0, 3.0, 5.0, 7.0]);
-    assert_eq!(ds.numbers("b").unwrap(), &[2.0, 4.0, 6.0, 8.0]);
+    assert_eq!(&*ds.numbers("a").unwrap(), &[1.0, 3.0, 5.0, 7.0]);
+    assert_eq!(&*ds.numbers("b").unwrap(), &[2.0, 4.0, 6.0, 8.0]);
 }
 
 #[test]

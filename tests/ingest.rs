@@ -4,13 +4,17 @@
 //! rows, source, columns (kind, role, values as displayed, cleaning steps),
 //! warnings (kind, line, column, value, expected, count, text), or an error.
 //! Each case is also streamed in chunks of 1, 7, 64 and 4096 bytes, and the
-//! datasets must be identical to the whole-file load.
+//! datasets must be identical to the whole-file load; and loaded with
+//! `compact: true` (numbers as scaled decimals), which must give the same
+//! values to the bit, the same warnings and the same errors.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 mod common;
 
 use serde::Deserialize;
 use serde_json::{json, Value};
+
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use hrlens::engine::ingest::{load, LoadOptions, StreamLoader};
 use hrlens::engine::{Dataset, Error};
@@ -169,6 +173,21 @@ fn check_case(case: &Case) -> Result<(), String> {
     let opts = options(case);
     let exp = &case.expect;
     let result = load(&bytes, &opts);
+    // Compact storage changes no value, warning or error.
+    let compact_opts = LoadOptions { compact: Some(true), ..opts.clone() };
+    for compact in [load(&bytes, &compact_opts), stream(&bytes, &compact_opts, 64)] {
+        match (&result, &compact) {
+            (Ok(a), Ok(b)) => {
+                if a != b {
+                    return Err("compact: true gave a different dataset".into());
+                }
+                let scaled = b.columns().iter().filter(|c| c.as_numbers().is_some_and(|n| n.is_scaled())).count();
+                SCALED.fetch_add(scaled, Ordering::Relaxed);
+            }
+            (Err(a), Err(b)) if a.to_string() == b.to_string() => {}
+            (a, b) => return Err(format!("compact: true: {b:?} vs {a:?}")),
+        }
+    }
     // Streaming gives the same result, whatever the chunking.
     for chunk in [1, 7, 64, 4096] {
         let s = stream(&bytes, &opts, chunk);
@@ -276,6 +295,9 @@ fn check_case(case: &Case) -> Result<(), String> {
     Ok(())
 }
 
+/// Columns stored scaled in the compact loads (so the comparison is not vacuous).
+static SCALED: AtomicUsize = AtomicUsize::new(0);
+
 fn run_file(name: &str, text: &str) {
     let cases: Vec<Case> = serde_json::from_str(text).unwrap_or_else(|e| panic!("{name}: {e}"));
     assert!(!cases.is_empty());
@@ -317,4 +339,13 @@ fn json_cases() {
 #[test]
 fn validation_cases() {
     run_file("validation.json", include_str!("testdata/ingest/validation.json"));
+}
+
+#[test]
+fn compact_loads_store_numbers_scaled() {
+    SCALED.store(0, Ordering::Relaxed);
+    run_file("clean.json", include_str!("testdata/ingest/clean.json"));
+    run_file("dates.json", include_str!("testdata/ingest/dates.json"));
+    let scaled = SCALED.load(Ordering::Relaxed);
+    assert!(scaled > 20, "only {scaled} columns were stored scaled");
 }

@@ -1,6 +1,7 @@
 //! Memory: a streamed CSV is held as columns (peak at most about three times
 //! its numeric payload), and a file too big for the memory budget fails early
-//! with a `LimitError` that says how big is too big.
+//! with a `LimitError` that says how big is too big; compact storage holds
+//! the same values in about half the memory, and starts by itself for big files.
 //!
 //! The peak is the process's resident high-water mark (Linux `VmHWM`, reset
 //! through `/proc/self/clear_refs`), so this file holds one test that
@@ -88,4 +89,25 @@ fn streaming_keeps_memory_columnar_and_the_budget_fails_early() {
     assert_eq!(e.kind, ErrorKind::Limit);
     assert!(e.line.is_some_and(|l| l > 1000 && l < rows as u64), "{e}");
     assert!(e.to_string().contains("stopped at line"), "{e}");
+
+    // 4. Compact storage: the same values in about half the memory, so a
+    // budget the f64 columns overrun holds the compact ones.
+    let plain = stream(&bytes, &opts).unwrap();
+    let compact = stream(&bytes, &LoadOptions { compact: Some(true), ..opts.clone() }).unwrap();
+    assert!(compact == plain);
+    let (p, c) = (plain.heap_bytes() as u64, compact.heap_bytes() as u64);
+    eprintln!("columns: {} MB as f64, {} MB compact", p >> 20, c >> 20);
+    assert!(c * 10 < p * 6, "compact columns hold {c} bytes, f64 ones {p}");
+    let tight = Some(LimitOptions { memory_budget: Some(p * 8 / 10), ..LimitOptions::default() });
+    let tight_opts = |compact| LoadOptions { compact: Some(compact), limits: tight.clone(), ..LoadOptions::default() };
+    assert_eq!(stream(&bytes, &tight_opts(false)).unwrap_err().kind, ErrorKind::Limit);
+    assert!(stream(&bytes, &tight_opts(true)).unwrap() == plain);
+
+    // 5. Without the option, compact storage starts where the size says about 32M number cells.
+    let scaled = |ds: &Dataset| ds.columns().iter().filter(|c| c.as_numbers().is_some_and(|n| n.is_scaled())).count();
+    assert_eq!(scaled(&plain), 0);
+    let big = LoadOptions { size: Some(bytes.len() as u64 * 20), ..LoadOptions::default() };
+    let auto = stream(&bytes, &big).unwrap();
+    assert!(auto == plain);
+    assert!(scaled(&auto) >= 18, "{} columns scaled", scaled(&auto));
 }

@@ -3,7 +3,8 @@
 //! JSON, the IBM attrition CSV and XLSX (same values), HRDataset_v14 (BOM,
 //! CRLF, quoted commas, trailing spaces, two-digit years, leading-zero ZIPs,
 //! an org tree) and its Excel re-save (date ambiguity reported), HR_comma_sep
-//! (3,008 duplicate rows). Each also streams in uneven chunks to the same dataset.
+//! (3,008 duplicate rows). Each also streams in uneven chunks to the same
+//! dataset, and loads with `compact: true` to the same values.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 mod common;
@@ -14,8 +15,13 @@ use hrlens::engine::{ColumnKind, Dataset, DateOrder, Role, WarningKind};
 fn open(rel: &str) -> Option<(Vec<u8>, Dataset)> {
     let bytes = common::shared_bytes(rel)?;
     let name = rel.rsplit('/').next().map(str::to_owned);
-    let ds = load(&bytes, &LoadOptions { filename: name, ..LoadOptions::default() })
-        .unwrap_or_else(|e| panic!("{rel}: {e}"));
+    let opts = LoadOptions { filename: name, ..LoadOptions::default() };
+    let ds = load(&bytes, &opts).unwrap_or_else(|e| panic!("{rel}: {e}"));
+    // Numbers kept as scaled decimals are the same values, to the bit.
+    let compact = load(&bytes, &LoadOptions { compact: Some(true), ..opts }).unwrap_or_else(|e| panic!("{rel}: {e}"));
+    assert!(compact == ds, "{rel}: compact storage changed the dataset");
+    let scaled = compact.columns().iter().filter(|c| c.as_numbers().is_some_and(|n| n.is_scaled())).count();
+    assert!(scaled > 0, "{rel}: no column was stored scaled");
     Some((bytes, ds))
 }
 

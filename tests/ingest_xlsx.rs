@@ -83,7 +83,7 @@ fn sheet_choice() {
     assert_eq!(ds.source().sheet.as_deref(), Some("Data"), "the first non-empty sheet");
     assert_eq!(ds.source().sheets, vec!["Cover", "Data", "Codes"]);
     let ds = load(&bytes, &LoadOptions { sheet: Some("Codes".into()), ..LoadOptions::default() }).unwrap();
-    assert_eq!(ds.numbers("x").unwrap(), &[9.0]);
+    assert_eq!(&*ds.numbers("x").unwrap(), &[9.0]);
     let e = load(&bytes, &LoadOptions { sheet: Some("Nope".into()), ..LoadOptions::default() }).unwrap_err();
     assert_eq!(e.kind, ErrorKind::Param);
     assert!(e.to_string().contains("Cover, Data, Codes"), "{e}");

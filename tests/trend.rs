@@ -597,7 +597,7 @@ fn cached_month_offsets_and_panels_never_go_stale() {
 
     // Values changed in place through columns_mut.
     if let Some(c) = ds.columns_mut().iter_mut().find(|c| c.name == "value") {
-        c.data = hrlens::engine::dataset::ColumnData::Number(vec![7.0, 8.0, 9.0]);
+        c.data = hrlens::engine::dataset::ColumnData::Number(vec![7.0, 8.0, 9.0].into());
     }
     let a = trend(&ds, &opts).unwrap().into_iter().find(|s| s.key == "A").unwrap();
     assert_eq!(a.values[..2], [7.0, 8.0]);

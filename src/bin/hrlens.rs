@@ -66,6 +66,13 @@ fn print_info(ds: &Dataset) -> std::io::Result<()> {
         s.encoding.as_ref().map(|e| format!(", encoding {e}")).unwrap_or_default(),
         s.delimiter.as_ref().map(|d| format!(", delimiter {d:?}")).unwrap_or_default()
     )?;
+    let scaled = ds.columns().iter().filter(|c| c.as_numbers().is_some_and(|n| n.is_scaled())).count();
+    writeln!(
+        out,
+        "in memory: {:.1} MiB{}",
+        ds.heap_bytes() as f64 / f64::from(1 << 20),
+        if scaled > 0 { format!(" ({scaled} number/date columns as scaled decimals)") } else { String::new() }
+    )?;
     for c in ds.summary() {
         writeln!(
             out,

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::dates;
 use super::error::{Error, Msg, Result};
+use super::numbers::Numbers;
 
 /// Code of a missing string cell.
 pub const MISSING_CODE: u32 = u32::MAX;
@@ -270,24 +271,18 @@ impl Interned {
 #[derive(Debug, Clone)]
 pub enum ColumnData {
     /// Numbers; NaN = missing.
-    Number(Vec<f64>),
+    Number(Numbers),
     /// Days since 1970-01-01; NaN = missing.
-    Date { days: Vec<f64>, unit: DateUnit },
+    Date { days: Numbers, unit: DateUnit },
     /// Strings, interned. `kind` is `Category` or `Text`.
     Strings { values: Interned, kind: ColumnKind },
-}
-
-fn same_bits(a: &[f64], b: &[f64]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits())
 }
 
 impl PartialEq for ColumnData {
     fn eq(&self, other: &Self) -> bool {
         match (self, other) {
-            (ColumnData::Number(a), ColumnData::Number(b)) => same_bits(a, b),
-            (ColumnData::Date { days: a, unit: ua }, ColumnData::Date { days: b, unit: ub }) => {
-                ua == ub && same_bits(a, b)
-            }
+            (ColumnData::Number(a), ColumnData::Number(b)) => a == b,
+            (ColumnData::Date { days: a, unit: ua }, ColumnData::Date { days: b, unit: ub }) => ua == ub && a == b,
             (ColumnData::Strings { values: a, kind: ka }, ColumnData::Strings { values: b, kind: kb }) => {
                 ka == kb && a.codes == b.codes && a.dict == b.dict
             }
@@ -397,11 +392,16 @@ pub struct Column {
 
 impl Column {
     pub fn number(name: impl Into<String>, values: Vec<f64>) -> Column {
-        Column { name: name.into(), role: None, data: ColumnData::Number(values), meta: ColumnMeta::default() }
+        Column { name: name.into(), role: None, data: ColumnData::Number(values.into()), meta: ColumnMeta::default() }
     }
 
     pub fn date(name: impl Into<String>, days: Vec<f64>, unit: DateUnit) -> Column {
-        Column { name: name.into(), role: None, data: ColumnData::Date { days, unit }, meta: ColumnMeta::default() }
+        Column {
+            name: name.into(),
+            role: None,
+            data: ColumnData::Date { days: days.into(), unit },
+            meta: ColumnMeta::default(),
+        }
     }
 
     pub fn strings(name: impl Into<String>, values: Interned, kind: ColumnKind) -> Column {
@@ -438,13 +438,29 @@ impl Column {
         }
     }
 
-    /// The numbers of a number or date column (dates as day numbers).
-    pub fn as_f64(&self) -> Option<&[f64]> {
+    /// The numbers of a number or date column (dates as day numbers): a
+    /// borrow, or a decoded copy of a column stored as scaled decimals.
+    pub fn as_f64(&self) -> Option<Cow<'_, [f64]>> {
+        self.as_numbers().map(Numbers::values)
+    }
+
+    /// The stored values of a number or date column.
+    pub fn as_numbers(&self) -> Option<&Numbers> {
         match &self.data {
-            ColumnData::Number(v) => Some(v),
-            ColumnData::Date { days, .. } => Some(days),
+            ColumnData::Number(v) | ColumnData::Date { days: v, .. } => Some(v),
             ColumnData::Strings { .. } => None,
         }
+    }
+
+    /// Number and date columns stored as scaled decimals where that is exact
+    /// (see [`Numbers`]); the values do not change.
+    pub fn compacted(mut self) -> Column {
+        self.data = match self.data {
+            ColumnData::Number(v) => ColumnData::Number(v.compacted()),
+            ColumnData::Date { days, unit } => ColumnData::Date { days: days.compacted(), unit },
+            s => s,
+        };
+        self
     }
 
     pub fn as_strings(&self) -> Option<&Interned> {
@@ -456,7 +472,7 @@ impl Column {
 
     pub fn is_missing(&self, row: usize) -> bool {
         match &self.data {
-            ColumnData::Number(v) | ColumnData::Date { days: v, .. } => v.get(row).is_none_or(|x| x.is_nan()),
+            ColumnData::Number(v) | ColumnData::Date { days: v, .. } => v.get(row).is_nan(),
             ColumnData::Strings { values, .. } => values.codes.get(row).is_none_or(|&c| c == MISSING_CODE),
         }
     }
@@ -472,7 +488,7 @@ impl Column {
     pub fn distinct(&self) -> usize {
         match &self.data {
             ColumnData::Number(v) | ColumnData::Date { days: v, .. } => {
-                let mut bits: Vec<u64> = v.iter().filter(|x| !x.is_nan()).map(|x| canonical_bits(*x)).collect();
+                let mut bits: Vec<u64> = v.iter().filter(|x| !x.is_nan()).map(canonical_bits).collect();
                 bits.sort_unstable();
                 bits.dedup();
                 bits.len()
@@ -497,7 +513,7 @@ impl Column {
     pub fn display(&self, row: usize) -> Option<Cow<'_, str>> {
         match &self.data {
             ColumnData::Number(v) => {
-                let x = *v.get(row)?;
+                let x = v.get(row);
                 if x.is_nan() {
                     None
                 } else {
@@ -505,7 +521,7 @@ impl Column {
                 }
             }
             ColumnData::Date { days, unit } => {
-                let d = *days.get(row)?;
+                let d = days.get(row);
                 if !d.is_finite() {
                     return None;
                 }
@@ -910,7 +926,7 @@ impl Dataset {
             .columns
             .iter()
             .map(|c| match &c.data {
-                ColumnData::Number(v) | ColumnData::Date { days: v, .. } => v.capacity() * 8,
+                ColumnData::Number(v) | ColumnData::Date { days: v, .. } => v.heap_bytes(),
                 ColumnData::Strings { values, .. } => values.heap_bytes(),
             })
             .sum();
@@ -937,9 +953,17 @@ impl Dataset {
     ///
     /// # Errors
     /// `ParamError` when the column is missing or holds strings.
-    pub fn numbers(&self, name: &str) -> Result<&[f64]> {
+    pub fn numbers(&self, name: &str) -> Result<Cow<'_, [f64]>> {
+        self.number_column(name).map(Numbers::values)
+    }
+
+    /// The stored values of a number (or date) column, for reading row by row.
+    ///
+    /// # Errors
+    /// As [`Self::numbers`].
+    pub fn number_column(&self, name: &str) -> Result<&Numbers> {
         let c = self.require(name)?;
-        c.as_f64().ok_or_else(|| {
+        c.as_numbers().ok_or_else(|| {
             Error::param(
                 format!("column \"{name}\" is not numeric (it is {:?})", c.kind()).to_lowercase(),
                 format!("列“{name}”不是数值列"),

@@ -46,10 +46,10 @@ fn quantile(sorted: &[f64], p: f64) -> f64 {
     a + (h - lo as f64) * (b - a)
 }
 
-fn numeric<'a>(ds: &'a Dataset, column: &str) -> Result<&'a [f64]> {
+fn numeric<'a>(ds: &'a Dataset, column: &str) -> Result<std::borrow::Cow<'a, [f64]>> {
     let c = ds.require(column)?;
     match &c.data {
-        ColumnData::Number(v) => Ok(v),
+        ColumnData::Number(v) => Ok(v.values()),
         _ => {
             Err(Error::param(format!("column \"{column}\" is not a number column"), format!("列“{column}”不是数值列"))
                 .at_column(column))
@@ -96,7 +96,7 @@ pub fn histogram(ds: &Dataset, column: &str, bins: usize) -> Result<Histogram> {
     let v = numeric(ds, column)?;
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
     let mut missing = 0;
-    for &x in v {
+    for &x in v.iter() {
         if x.is_finite() {
             lo = lo.min(x);
             hi = hi.max(x);
@@ -113,7 +113,7 @@ pub fn histogram(ds: &Dataset, column: &str, bins: usize) -> Result<Histogram> {
     let edges: Vec<f64> =
         (0..=bins).map(|i| if i == bins { hi.max(lo + width) } else { lo + width * i as f64 }).collect();
     let mut counts = vec![0u64; bins];
-    for &x in v {
+    for &x in v.iter() {
         if x.is_finite() {
             let i = (((x - lo) / width) as usize).min(bins - 1);
             if let Some(c) = counts.get_mut(i) {

@@ -12,6 +12,7 @@ pub mod describe;
 pub mod error;
 pub mod export;
 pub mod ingest;
+pub mod numbers;
 pub mod org;
 pub mod roles;
 pub mod sample;
@@ -25,3 +26,4 @@ pub use dataset::{
     DateUnit, Interned, Role, SkippedLine, Source, Warning, WarningKind,
 };
 pub use error::{Error, ErrorKind, Msg, Result};
+pub use numbers::Numbers;

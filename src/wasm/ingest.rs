@@ -50,6 +50,9 @@ export interface LoadOptions {
   dateOrder?: "mdy" | "dmy";
   /** Total size in bytes (DatasetLoader: sizes the columns and checks the memory budget early). */
   size?: number;
+  /** Keep number and date columns as 4-byte scaled decimals where exact (same values, half the memory;
+   *  default: only for inputs of about 32M number cells and more). */
+  compact?: boolean;
   limits?: LoadLimits;
 }
 export type ColumnKind = "number" | "category" | "date" | "text";

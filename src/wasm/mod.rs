@@ -250,7 +250,7 @@ impl Dataset {
     pub fn column(&self, name: &str) -> Result<JsValue, JsValue> {
         let c = self.inner.require(name).map_err(js_error)?;
         match &c.data {
-            ColumnData::Number(v) => Ok(js_sys::Float64Array::from(v.as_slice()).into()),
+            ColumnData::Number(v) => Ok(js_sys::Float64Array::from(&*v.values()).into()),
             _ => {
                 let text: Vec<Cow<'_, str>> = (0..c.len()).map(|i| c.display(i).unwrap_or_default()).collect();
                 Ok(string_array(&text).into())

@@ -24,7 +24,17 @@ fn fnv<T: serde::Serialize + ?Sized>(v: &T) -> u64 {
 
 /// `(analysis, fingerprint)` for every analysis, in a fixed order.
 pub fn digests() -> Vec<(&'static str, u64)> {
-    let ds = sample(&SampleOptions { employees: 300, months: 24, seed: 7 }).unwrap();
+    digests_of(&sample_dataset())
+}
+
+/// The built-in sample the digests are taken on.
+pub fn sample_dataset() -> hrlens::engine::Dataset {
+    sample(&SampleOptions { employees: 300, months: 24, seed: 7 }).unwrap()
+}
+
+/// [`digests`] of another dataset with the sample's columns.
+pub fn digests_of(ds: &hrlens::engine::Dataset) -> Vec<(&'static str, u64)> {
+    let ds = ds.clone();
     let mut out = Vec::new();
     out.push(("sample", fnv(&ds.numbers("客户满意度").unwrap())));
 

@@ -14,6 +14,7 @@ use crate::engine::dataset::{
 };
 use crate::engine::dates;
 use crate::engine::error::{Error, Result};
+use crate::engine::numbers::NumberBuf;
 
 use super::cell::{
     fast_date, fast_number, has_leading_zero, is_na_token, parse_bool, parse_date, parse_number_bytes, parse_yyyymm,
@@ -144,8 +145,8 @@ struct Counts {
 /// How a builder stores its cells.
 #[derive(Debug, Clone)]
 enum Store {
-    Number { values: Vec<f64>, misfits: Misfits, zeros: Misfits },
-    Date { days: Vec<f64>, misfits: Misfits },
+    Number { values: NumberBuf, misfits: Misfits, zeros: Misfits },
+    Date { days: NumberBuf, misfits: Misfits },
     Strings { values: Interned },
 }
 
@@ -168,6 +169,8 @@ pub struct ColumnSpec {
     /// The header suggests dates (`入职日期`, `HireDate`): integer serials may be Excel dates.
     pub date_header: bool,
     pub date_order: Option<DateOrder>,
+    /// Keep number and date values as scaled decimals where exact (see [`NumberBuf`]).
+    pub compact: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -193,10 +196,12 @@ fn decode_slash(v: f64) -> (u32, u32, i32) {
 impl ColumnBuilder {
     pub fn new(spec: ColumnSpec, plan: Plan, capacity: usize) -> Result<ColumnBuilder> {
         let store = match plan {
-            Plan::Number => {
-                Store::Number { values: Vec::new(), misfits: Misfits::default(), zeros: Misfits::default() }
-            }
-            Plan::Date => Store::Date { days: Vec::new(), misfits: Misfits::default() },
+            Plan::Number => Store::Number {
+                values: NumberBuf::new(spec.compact),
+                misfits: Misfits::default(),
+                zeros: Misfits::default(),
+            },
+            Plan::Date => Store::Date { days: NumberBuf::new(spec.compact), misfits: Misfits::default() },
             Plan::Strings => Store::Strings { values: Interned::new() },
         };
         let mut b = ColumnBuilder { spec, store, counts: Counts::default() };
@@ -223,8 +228,8 @@ impl ColumnBuilder {
     /// Room for `additional` more rows (checked: a failed allocation is a `LimitError`).
     pub fn reserve(&mut self, additional: usize) -> Result<()> {
         let ok = match &mut self.store {
-            Store::Number { values, .. } => values.try_reserve_exact(additional).is_ok(),
-            Store::Date { days, .. } => days.try_reserve_exact(additional).is_ok(),
+            Store::Number { values, .. } => values.try_reserve(additional).is_ok(),
+            Store::Date { days, .. } => days.try_reserve(additional).is_ok(),
             Store::Strings { values } => values.codes.try_reserve_exact(additional).is_ok(),
         };
         if ok {
@@ -236,10 +241,8 @@ impl ColumnBuilder {
 
     pub fn heap_bytes(&self) -> usize {
         match &self.store {
-            Store::Number { values, misfits, zeros } => {
-                values.capacity() * 8 + misfits.heap_bytes() + zeros.heap_bytes()
-            }
-            Store::Date { days, misfits } => days.capacity() * 8 + misfits.heap_bytes(),
+            Store::Number { values, misfits, zeros } => values.heap_bytes() + misfits.heap_bytes() + zeros.heap_bytes(),
+            Store::Date { days, misfits } => days.heap_bytes() + misfits.heap_bytes(),
             Store::Strings { values } => values.heap_bytes(),
         }
     }
@@ -318,12 +321,22 @@ impl ColumnBuilder {
     /// Turn the builder into a column, with its warnings.
     pub fn finish(self, lines: &LineMap, warnings: &mut Vec<Warning>) -> Column {
         let ColumnBuilder { spec, store, counts } = self;
-        match store {
+        let compact = spec.compact;
+        // Cleaning rewrites values in place, so it works on f64s; a compact
+        // column is decoded for that (one column at a time) and compacted again.
+        let col = match store {
             Store::Number { values, misfits, zeros } => {
-                finish_number(spec, counts, values, misfits, zeros, lines, warnings)
+                finish_number(spec, counts, values.finish().into_f64(), misfits, zeros, lines, warnings)
             }
-            Store::Date { days, misfits } => finish_date(spec, counts, days, misfits, lines, warnings),
+            Store::Date { days, misfits } => {
+                finish_date(spec, counts, days.finish().into_f64(), misfits, lines, warnings)
+            }
             Store::Strings { values } => finish_strings(spec, counts, values, lines, warnings),
+        };
+        if compact {
+            col.compacted()
+        } else {
+            col
         }
     }
 }

@@ -19,6 +19,7 @@ use crate::engine::dataset::{
 };
 use crate::engine::dates;
 use crate::engine::error::{Error, Msg, Result};
+use crate::engine::numbers::Numbers;
 
 use super::cell::{fold_full_width, parse_number};
 
@@ -147,9 +148,7 @@ enum PeriodKey {
 fn period_of(c: Option<&Column>, row: usize) -> PeriodKey {
     let Some(c) = c else { return PeriodKey::None };
     match &c.data {
-        ColumnData::Date { days, .. } => {
-            days.get(row).and_then(|&d| dates::month_index(d)).map_or(PeriodKey::None, PeriodKey::Month)
-        }
+        ColumnData::Date { days, .. } => dates::month_index(days.get(row)).map_or(PeriodKey::None, PeriodKey::Month),
         _ => c.display(row).map_or(PeriodKey::None, |s| match dates::parse_month(&s) {
             Some(m) => PeriodKey::Month(m),
             None => PeriodKey::Text(s.trim().to_owned()),
@@ -167,8 +166,13 @@ fn show_period(p: &PeriodKey) -> Option<String> {
 
 /// Take rows of a column by index (`None` = missing).
 fn gather(c: &Column, idx: &[Option<u32>], name: String, role: Option<Role>) -> Column {
-    let take_f = |v: &[f64]| -> Vec<f64> {
-        idx.iter().map(|i| i.and_then(|i| v.get(i as usize).copied()).unwrap_or(f64::NAN)).collect()
+    let take_f = |v: &Numbers| -> Numbers {
+        let taken: Vec<f64> = idx.iter().map(|i| i.map_or(f64::NAN, |i| v.get(i as usize))).collect();
+        if v.is_scaled() {
+            Numbers::compact(taken)
+        } else {
+            Numbers::F64(taken)
+        }
     };
     let data = match &c.data {
         ColumnData::Number(v) => ColumnData::Number(take_f(v)),
@@ -231,7 +235,7 @@ fn coalesce_period(name: &str, l: &Column, r: &Column, pairs: &[(Option<u32>, Op
 fn same(l: &Column, a: usize, r: &Column, b: usize, tol: f64) -> Option<bool> {
     let num = |c: &Column, i: usize| -> Option<f64> {
         match &c.data {
-            ColumnData::Number(v) | ColumnData::Date { days: v, .. } => v.get(i).copied().filter(|x| !x.is_nan()),
+            ColumnData::Number(v) | ColumnData::Date { days: v, .. } => Some(v.get(i)).filter(|x| !x.is_nan()),
             ColumnData::Strings { .. } => c.display(i).and_then(|s| parse_number(&s)).map(|(v, _)| v),
         }
     };

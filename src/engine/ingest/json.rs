@@ -337,9 +337,9 @@ mod tests {
     #[test]
     fn columns_and_rows_form() {
         let d = j(r#"{"rows": [["E1", 3], ["E2", 4]], "columns": ["工号", "得分"]}"#).unwrap();
-        assert_eq!(d.numbers("得分").unwrap(), &[3.0, 4.0]);
+        assert_eq!(&*d.numbers("得分").unwrap(), &[3.0, 4.0]);
         let d = j(r#"[["a", "b"], [1, 2], [3, 4]]"#).unwrap();
-        assert_eq!(d.numbers("b").unwrap(), &[2.0, 4.0]);
+        assert_eq!(&*d.numbers("b").unwrap(), &[2.0, 4.0]);
     }
 
     #[test]

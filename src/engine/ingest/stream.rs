@@ -260,6 +260,7 @@ pub(crate) fn table_config(
         resident_bytes: resident,
         joiner: joiner.to_owned(),
         preview: false,
+        compact: opts.compact,
     }
 }
 

@@ -45,7 +45,14 @@ pub struct TableConfig {
     pub joiner: String,
     /// Only collect the sample (for `preview`).
     pub preview: bool,
+    /// The `compact` load option (`None`: decided from the estimated size).
+    pub compact: Option<bool>,
 }
+
+/// From this many number, date and category cells (estimated from the file
+/// size; 256 MB as `f64`s), a load keeps numbers and dates as 4-byte scaled
+/// decimals where that is exact, unless the `compact` option says otherwise.
+pub const COMPACT_CELLS: u64 = 32 << 20;
 
 /// Counts that become one warning per kind past [`ROW_WARN_CAP`].
 #[derive(Debug, Clone, Default)]
@@ -272,9 +279,10 @@ impl TableBuilder {
         }
         let specs = self.specs(&shape, &sample);
         let data = sample.get(data_start..).unwrap_or(&[]);
-        let capacity = self.estimate(data, &specs)?;
+        let (capacity, compact) = self.estimate(data, &specs)?;
         let mut builders = Vec::with_capacity(specs.len());
-        for (j, spec) in specs.into_iter().enumerate() {
+        for (j, mut spec) in specs.into_iter().enumerate() {
+            spec.compact = compact;
             let rows = data.iter().filter(|r| !self.is_non_data(&r.cells)).map(|r| r.cells.cell(j));
             let plan = infer::plan(rows, spec.role);
             builders.push(ColumnBuilder::new(spec, plan, capacity)?);
@@ -323,6 +331,7 @@ impl TableBuilder {
                 role: None,
                 original_name: original,
                 date_order: self.cfg.date_order,
+                compact: false,
             });
         }
         // Roles from headers: exact synonyms first, one column per role.
@@ -350,31 +359,34 @@ impl TableBuilder {
         specs
     }
 
-    /// Rows the columns will need, from the input size and the sample; a
-    /// file that cannot fit the memory budget fails here, before parsing.
-    fn estimate(&mut self, data: &[SampleRow], specs: &[ColumnSpec]) -> Result<usize> {
-        let Some(size) = self.cfg.size_hint else { return Ok(data.len()) };
+    /// Rows the columns will need, from the input size and the sample, and
+    /// whether to keep numbers compact (the `compact` option, else from
+    /// [`COMPACT_CELLS`]); a file that cannot fit the memory budget fails
+    /// here, before parsing.
+    fn estimate(&mut self, data: &[SampleRow], specs: &[ColumnSpec]) -> Result<(usize, bool)> {
+        let Some(size) = self.cfg.size_hint else { return Ok((data.len(), self.cfg.compact.unwrap_or(false))) };
         let n = data.len().max(1);
         let bytes: usize = data.iter().map(|r| r.cells.iter().map(|c| c.weight() + 1).sum::<usize>() + 1).sum();
         let per_row_file = (bytes as f64 / n as f64).max(1.0);
         let rows = (size as f64 / per_row_file).ceil();
-        let per_row_mem: f64 = specs
-            .iter()
-            .enumerate()
-            .map(|(j, _)| {
+        let costs: Vec<(f64, bool)> = (0..specs.len())
+            .map(|j| {
                 let cells: Vec<_> = data.iter().map(|r| r.cells.cell(j)).collect();
                 let texty = cells.iter().filter(|c| matches!(c, Cell::Text(_)) && infer::is_label(**c)).count();
                 let distinct: std::collections::HashSet<_> = cells.iter().map(|c| c.text().into_owned()).collect();
                 let avg_len = cells.iter().map(|c| c.text().len()).sum::<usize>() as f64 / n as f64;
                 if texty * 2 > n && distinct.len() * 2 > n {
                     // Mostly distinct text: codes, the string itself, its slot.
-                    4.0 + avg_len + 24.0 + 16.0
+                    (4.0 + avg_len + 24.0 + 16.0, false)
                 } else {
-                    8.0
+                    // A number or date (8 bytes, 4 when compact) or category codes (4).
+                    (8.0, true)
                 }
             })
-            .sum::<f64>()
-            .max(1.0);
+            .collect();
+        let cells = rows * costs.iter().filter(|c| c.1).count() as f64;
+        let compact = self.cfg.compact.unwrap_or(cells >= COMPACT_CELLS as f64);
+        let per_row_mem = costs.iter().map(|&(b, small)| if compact && small { 4.0 } else { b }).sum::<f64>().max(1.0);
         let need = rows * per_row_mem + self.cfg.resident_bytes as f64;
         let budget = self.cfg.limits.memory_budget as f64;
         if need > budget {
@@ -392,7 +404,7 @@ impl TableBuilder {
         }
         self.estimated = true;
         let rows = (rows as usize).min(self.cfg.limits.max_rows as usize);
-        Ok(rows + rows / 64 + 1024)
+        Ok((rows + rows / 64 + 1024, compact))
     }
 
     /// Blank, totals or notes rows (used to keep them out of kind inference).
@@ -712,7 +724,7 @@ fn check_duplicates(ds: &Dataset, warnings: &mut Vec<Warning>) {
         let codes = id.as_strings().map(|s| s.codes.as_slice()).unwrap_or(&[]);
         let pkey = |row: usize| -> u64 {
             match period.map(|p| &p.data) {
-                Some(ColumnData::Number(v) | ColumnData::Date { days: v, .. }) => v.get(row).map_or(0, |x| x.to_bits()),
+                Some(ColumnData::Number(v) | ColumnData::Date { days: v, .. }) => v.get(row).to_bits(),
                 Some(ColumnData::Strings { values, .. }) => {
                     u64::from(values.codes.get(row).copied().unwrap_or(MISSING_CODE))
                 }
@@ -790,7 +802,7 @@ fn check_duplicates(ds: &Dataset, warnings: &mut Vec<Warning>) {
         let mut h: u64 = 0xcbf2_9ce4_8422_2325;
         for c in cols {
             let v = match &c.data {
-                ColumnData::Number(v) | ColumnData::Date { days: v, .. } => v.get(r).map_or(0, |x| x.to_bits()),
+                ColumnData::Number(v) | ColumnData::Date { days: v, .. } => v.get(r).to_bits(),
                 ColumnData::Strings { values, .. } => u64::from(values.codes.get(r).copied().unwrap_or(0)),
             };
             h = (h ^ v).wrapping_mul(0x0100_0000_01b3).rotate_left(17);
@@ -799,9 +811,7 @@ fn check_duplicates(ds: &Dataset, warnings: &mut Vec<Warning>) {
     };
     let same = |a: usize, b: usize| {
         cols.iter().all(|c| match &c.data {
-            ColumnData::Number(v) | ColumnData::Date { days: v, .. } => {
-                v.get(a).map(|x| x.to_bits()) == v.get(b).map(|x| x.to_bits())
-            }
+            ColumnData::Number(v) | ColumnData::Date { days: v, .. } => v.get(a).to_bits() == v.get(b).to_bits(),
             ColumnData::Strings { values, .. } => values.codes.get(a) == values.codes.get(b),
         })
     };

@@ -32,7 +32,7 @@ pub fn keys(col: &Column) -> Keys<'_> {
             let mut dict = Vec::new();
             let codes = v
                 .iter()
-                .map(|&x| {
+                .map(|x| {
                     if x.is_nan() {
                         return MISSING_CODE;
                     }

@@ -136,7 +136,7 @@ pub fn calibrate(ds: &Dataset, column: &str, opts: &CalibrationOptions) -> Resul
             skipped += 1;
             continue;
         };
-        let cv = control.map_or(0.0, |c| c.get(r).copied().unwrap_or(f64::NAN));
+        let cv = control.as_ref().map_or(0.0, |c| c.get(r).copied().unwrap_or(f64::NAN));
         if v.is_nan() || cv.is_nan() {
             skipped += 1;
             continue;

@@ -153,7 +153,7 @@ impl Scores {
 /// Month index of each row of the period column (None when missing/unparseable).
 fn row_months(c: &Column) -> Vec<Option<i32>> {
     match &c.data {
-        ColumnData::Number(v) | ColumnData::Date { days: v, .. } => v.iter().map(|&d| dates::month_index(d)).collect(),
+        ColumnData::Number(v) | ColumnData::Date { days: v, .. } => v.iter().map(dates::month_index).collect(),
         ColumnData::Strings { values, .. } => {
             let dict: Vec<Option<i32>> = values.dict.iter().map(|s| dates::parse_month(s)).collect();
             values.codes.iter().map(|&c| dict.get(c as usize).copied().flatten()).collect()

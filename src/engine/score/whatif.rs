@@ -161,9 +161,9 @@ impl WhatIf {
         let mut out = Vec::with_capacity(n);
         let mut person_missing = vec![false; n];
         for ind in &card.indicators {
-            let col = ds.numbers(&ind.column)?;
+            let col = ds.number_column(&ind.column)?;
             raw.clear();
-            raw.extend(rows.iter().map(|&r| col.get(r as usize).copied().unwrap_or(f64::NAN)));
+            raw.extend(rows.iter().map(|&r| col.get(r as usize)));
             normalize(&raw, ind.normalize, ind.direction, &mut out);
             let present: Vec<f64> = out.iter().copied().filter(|x| !x.is_nan()).collect();
             if present.is_empty() {

@@ -26,6 +26,7 @@ use super::points::Rows;
 use super::scaling::Scaler;
 use crate::engine::dataset::{ColumnData, ColumnKind, Dataset, Warning, MISSING_CODE};
 use crate::engine::error::{Error, Msg, Result};
+use crate::engine::numbers::Numbers;
 
 /// Most levels a category feature may have.
 pub const MAX_LEVELS: usize = 50;
@@ -61,7 +62,7 @@ pub struct Feature {
 /// The source of one feature.
 #[derive(Debug, Clone, Copy)]
 enum Source<'a> {
-    Number(&'a [f64]),
+    Number(&'a Numbers),
     /// Codes (the level of each dictionary code is in `level_maps`).
     Category(&'a [u32]),
 }
@@ -94,7 +95,7 @@ impl Rows for Encoded<'_> {
         for ((f, src), map) in self.features.iter().zip(&self.sources).zip(&self.level_maps) {
             match *src {
                 Source::Number(v) => {
-                    let x = v.get(r).copied().filter(|x| x.is_finite()).unwrap_or(f.mean);
+                    let x = Some(v.get(r)).filter(|x| x.is_finite()).unwrap_or(f.mean);
                     if let Some(o) = out.get_mut(f.first) {
                         *o = f.scaler.apply(x);
                     }
@@ -123,7 +124,8 @@ impl Encoded<'_> {
                 Source::Number(v) => {
                     let (mut a, mut b) = (f.mean, f.mean);
                     for &r in &self.rows {
-                        if let Some(&x) = v.get(r as usize) {
+                        let x = v.get(r as usize);
+                        {
                             if x.is_finite() {
                                 a = super::kernel::min64(a, x);
                                 b = super::kernel::max64(b, x);
@@ -295,7 +297,7 @@ pub fn encode<'a>(ds: &'a Dataset, opts: &SegmentOptions) -> Result<Encoded<'a>>
         level_maps.push(map);
     }
     let is_missing = |src: &Source<'_>, r: usize| match *src {
-        Source::Number(v) => v.get(r).is_none_or(|x| !x.is_finite()),
+        Source::Number(v) => !v.get(r).is_finite(),
         Source::Category(c) => c.get(r).is_none_or(|&c| c == MISSING_CODE),
     };
     let mut warnings = Vec::new();
@@ -333,8 +335,7 @@ pub fn encode<'a>(ds: &'a Dataset, opts: &SegmentOptions) -> Result<Encoded<'a>>
     // Fit scalers on the values present among the rows kept.
     for (f, src) in features.iter_mut().zip(&sources) {
         if let Source::Number(v) = *src {
-            let present: Vec<f64> =
-                rows.iter().filter_map(|&r| v.get(r as usize).copied()).filter(|x| x.is_finite()).collect();
+            let present: Vec<f64> = rows.iter().map(|&r| v.get(r as usize)).filter(|x| x.is_finite()).collect();
             if present.is_empty() {
                 return Err(Error::param(
                     format!("column \"{}\" has no values to segment on", f.name),

@@ -89,7 +89,7 @@ pub fn group_stats(ds: &Dataset, groups: &[u32], n_groups: usize, columns: &[Str
                 let mut sum = vec![0.0f64; n_groups];
                 let mut cnt = vec![0usize; n_groups];
                 let (mut ps, mut pn) = (0.0f64, 0usize);
-                for (&g, &x) in groups.iter().zip(v) {
+                for (&g, x) in groups.iter().zip(v.iter()) {
                     if !x.is_finite() {
                         continue;
                     }
@@ -103,9 +103,9 @@ pub fn group_stats(ds: &Dataset, groups: &[u32], n_groups: usize, columns: &[Str
                 let pm = if pn > 0 { ps / pn as f64 } else { f64::NAN };
                 let var = groups
                     .iter()
-                    .zip(v)
+                    .zip(v.iter())
                     .filter(|(&g, x)| (g as usize) < n_groups && x.is_finite())
-                    .map(|(_, &x)| (x - pm) * (x - pm))
+                    .map(|(_, x)| (x - pm) * (x - pm))
                     .sum::<f64>()
                     / pn.max(1) as f64;
                 let sd = var.sqrt();

@@ -132,7 +132,7 @@ pub fn survey(ds: &Dataset, groups: &Groups, opts: &SurveyOptions) -> Result<Sur
     // The level (and score) of each row.
     let (kind, levels, per_row): (SurveyKind, Vec<String>, Vec<Answer>) = match &col.data {
         ColumnData::Number(v) => {
-            let mut distinct: Vec<f64> = v.iter().copied().filter(|x| x.is_finite()).collect();
+            let mut distinct: Vec<f64> = v.iter().filter(|x| x.is_finite()).collect();
             if distinct.is_empty() {
                 return Err(Error::param(
                     format!("column \"{name}\" has no answers"),
@@ -147,7 +147,7 @@ pub fn survey(ds: &Dataset, groups: &Groups, opts: &SurveyOptions) -> Result<Sur
                 let levels = distinct.iter().map(|&x| format_number(x)).collect();
                 let rows = v
                     .iter()
-                    .map(|&x| {
+                    .map(|x| {
                         if x.is_finite() {
                             distinct.binary_search_by(|p| p.total_cmp(&x)).ok().map(|l| (l, Some(x)))
                         } else {
@@ -169,7 +169,7 @@ pub fn survey(ds: &Dataset, groups: &Groups, opts: &SurveyOptions) -> Result<Sur
                     .collect();
                 let rows = v
                     .iter()
-                    .map(|&x| {
+                    .map(|x| {
                         if !x.is_finite() {
                             return None;
                         }

@@ -184,7 +184,7 @@ pub fn tier(ds: &Dataset, rules: &TierRules, segments: Option<(&[u32], &[String]
         if d.levels.is_empty() {
             return Err(Error::param(format!("tier \"{dim}\" has no levels"), format!("分层“{dim}”没有级别")));
         }
-        let nums = col.as_f64();
+        let nums = col.as_numbers();
         let mut sorted: Option<Vec<f64>> = None;
         let mut conds = Vec::new();
         for l in &d.levels {
@@ -219,7 +219,7 @@ pub fn tier(ds: &Dataset, rules: &TierRules, segments: Option<(&[u32], &[String]
                 };
                 if quant {
                     let s = sorted.get_or_insert_with(|| {
-                        let mut s: Vec<f64> = v.iter().copied().filter(|x| x.is_finite()).collect();
+                        let mut s: Vec<f64> = v.iter().filter(|x| x.is_finite()).collect();
                         s.sort_by(f64::total_cmp);
                         s
                     });
@@ -255,7 +255,7 @@ pub fn tier(ds: &Dataset, rules: &TierRules, segments: Option<(&[u32], &[String]
                 codes.push(MISSING);
                 continue;
             }
-            let x = nums.and_then(|v| v.get(r).copied());
+            let x = nums.map(|v| v.get(r)).filter(|x| !x.is_nan());
             let text = col.display(r);
             let hit = conds.iter().position(|c| match c {
                 Cond::Values { text: t, nums: ns } => match &col.data {

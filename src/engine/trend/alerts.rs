@@ -47,6 +47,7 @@ use serde::{Deserialize, Serialize};
 use crate::engine::dataset::{ColumnData, Dataset, Role, MISSING_CODE};
 use crate::engine::dates;
 use crate::engine::error::{Error, Msg, Result};
+use crate::engine::numbers::Numbers;
 use crate::engine::org::{keys::keys, OrgOptions};
 
 use super::months::{dataset_months, period_column, NO_MONTH};
@@ -670,14 +671,15 @@ fn explain_cells(
     let Some(id_col) = ds.by_role(Role::EmployeeId) else { return Ok(vec![None; req.len()]) };
     let ids = keys(id_col);
     let names = ds.by_role(Role::Name).map(keys);
-    let values = ds.numbers(metric)?;
+    let values = ds.number_column(metric)?;
     let months = dataset_months(ds, period_column(ds, period)?)?;
-    let indicators: Vec<(&str, &[f64])> = ds
+    // Read row by row (a compact column is not decoded whole).
+    let indicators: Vec<(&str, &Numbers)> = ds
         .columns()
         .iter()
         .filter(|c| c.name != metric && c.role.is_none())
         .filter_map(|c| match &c.data {
-            ColumnData::Number(v) => Some((c.name.as_str(), v.as_slice())),
+            ColumnData::Number(v) => Some((c.name.as_str(), v)),
             _ => None,
         })
         .collect();
@@ -725,7 +727,7 @@ fn explain_cells(
     if !slot_of.is_empty() {
         for r in 0..ds.row_count() {
             let m = months.offset.get(r).copied().unwrap_or(NO_MONTH);
-            let x = values.get(r).copied().unwrap_or(f64::NAN);
+            let x = values.get(r);
             if m == NO_MONTH {
                 continue;
             }
@@ -743,7 +745,7 @@ fn explain_cells(
                                 first_row.entry(id).or_insert(r);
                             }
                             for ((_, col), acc) in indicators.iter().zip(cell.ind.iter_mut()) {
-                                let y = col.get(r).copied().unwrap_or(f64::NAN);
+                                let y = col.get(r);
                                 if !y.is_nan() {
                                     acc.0 += y;
                                     acc.1 += 1;
@@ -859,9 +861,9 @@ fn explain_cells(
         .collect())
 }
 
-fn population_sd(v: &[f64]) -> f64 {
+fn population_sd(v: &Numbers) -> f64 {
     let (mut n, mut mean, mut m2) = (0.0f64, 0.0f64, 0.0f64);
-    for &x in v {
+    for x in v.iter() {
         if x.is_nan() {
             continue;
         }

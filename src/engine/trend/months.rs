@@ -87,20 +87,21 @@ pub fn row_months(col: &Column) -> Result<RowMonths> {
     };
     let months: Vec<Option<i32>> = match &col.data {
         ColumnData::Date { days, .. } => {
-            if let Some(r) = day_offsets(days) {
+            let days = days.values();
+            if let Some(r) = day_offsets(&days) {
                 return Ok(r);
             }
-            by_day_table(days)
+            by_day_table(&days)
         }
         ColumnData::Number(v) => {
             // 202403-style numbers.
-            let ok = v.iter().filter(|x| !x.is_nan()).all(|&x| {
+            let ok = v.iter().filter(|x| !x.is_nan()).all(|x| {
                 x.fract() == 0.0 && (100_001.0..=999_912.0).contains(&x) && (1.0..=12.0).contains(&(x % 100.0))
             });
             if !ok {
                 return Err(not_months());
             }
-            v.iter().map(|&x| (!x.is_nan()).then(|| (x / 100.0).floor() as i32 * 12 + (x % 100.0) as i32 - 1)).collect()
+            v.iter().map(|x| (!x.is_nan()).then(|| (x / 100.0).floor() as i32 * 12 + (x % 100.0) as i32 - 1)).collect()
         }
         ColumnData::Strings { values, .. } => {
             let dict: Vec<Option<i32>> = values.dict.iter().map(|s| parse_month_text(s)).collect();

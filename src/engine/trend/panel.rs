@@ -246,7 +246,7 @@ pub fn build_panel(
             let accumulate = |scale: f64| {
                 let mut sum = vec![0.0f64; n_cells];
                 let mut cnt = vec![0u32; n_cells];
-                for ((&g, &m), &v) in grouping.row_group.iter().zip(&months.offset).zip(values) {
+                for ((&g, &m), &v) in grouping.row_group.iter().zip(&months.offset).zip(values.iter()) {
                     if g == NO_GROUP || m == NO_MONTH || v.is_nan() {
                         continue;
                     }
@@ -285,7 +285,7 @@ pub fn build_panel(
             }
             (sum, cnt)
         }
-        Agg::Median => median_cells(grouping, &months.offset, values, len, n_cells)?,
+        Agg::Median => median_cells(grouping, &months.offset, &values, len, n_cells)?,
     };
     // Keep only the reported groups (org), in their order.
     let (values, count) = match &grouping.tree {

@@ -26,7 +26,7 @@ fn complete_rows(ds: &Dataset, columns: &[String]) -> Result<(Vec<Vec<f64>>, usi
     if columns.len() < 2 {
         return Err(Error::param("choose at least two columns to weight", "请至少选择两列来计算权重"));
     }
-    let cols: Vec<&[f64]> = columns.iter().map(|c| ds.numbers(c)).collect::<Result<_>>()?;
+    let cols: Vec<std::borrow::Cow<'_, [f64]>> = columns.iter().map(|c| ds.numbers(c)).collect::<Result<_>>()?;
     let n = ds.row_count();
     let keep: Vec<usize> = (0..n).filter(|&r| cols.iter().all(|c| c.get(r).is_some_and(|x| x.is_finite()))).collect();
     let out = cols.iter().map(|c| keep.iter().map(|&r| c.get(r).copied().unwrap_or(f64::NAN)).collect()).collect();
