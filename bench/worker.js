@@ -191,10 +191,11 @@ const tasks = {
   },
 
   // ---- monthly trend + alerts -------------------------------------------------
-  // The first trend + alerts after load: the dataset keeps a period column's
-  // month offsets and each (metric, grouping) panel for later calls, so each
-  // rep first re-assigns the period role, which (as any change) empties that
-  // memo: every rep pays the full pass over the rows.
+  // The first trend + alerts after load. A load indexes the period column's
+  // month of every row (in the ingest time above, kept until the column's
+  // values change); the dataset keeps each (metric, grouping) panel for later
+  // calls, so each rep first re-assigns the period role, which empties that
+  // memo: every rep pays the full pass over the rows to build the panel.
   "trend/hrlens": {
     setup: ({ bytes }) => ({ ds: load(bytes), explain: false }),
     run: ({ ds, explain }) => {

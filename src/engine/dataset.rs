@@ -732,6 +732,8 @@ pub struct Dataset {
     source: Source,
     /// Values derived from columns, kept for the next call (see [`Dataset::memo`]).
     memo: Memo,
+    /// Values derived from one column's values alone (see [`Dataset::column_memo`]).
+    column_memo: Memo,
 }
 
 /// Derived values keyed by (kind, key), e.g. the month offsets of a period
@@ -751,6 +753,33 @@ struct MemoEntries {
 }
 
 impl Memo {
+    fn get_or_make<T: Any + Send + Sync>(
+        &self,
+        k: (&'static str, String),
+        make: impl FnOnce() -> Result<T>,
+        bytes: impl FnOnce(&T) -> u64,
+    ) -> Result<Arc<T>> {
+        if let Ok(m) = self.0.lock() {
+            if let Some(v) = m.entries.get(&k).and_then(|(v, _)| Arc::clone(v).downcast::<T>().ok()) {
+                return Ok(v);
+            }
+        }
+        let v = Arc::new(make()?);
+        let size = bytes(&v);
+        let budget = super::budget::budget();
+        if size <= budget / 8 {
+            if let Ok(mut m) = self.0.lock() {
+                if m.bytes.saturating_add(size) > budget / 4 {
+                    m.entries.clear();
+                    m.bytes = 0;
+                }
+                m.bytes = m.bytes.saturating_add(size);
+                m.entries.insert(k, (Arc::clone(&v) as MemoValue, size));
+            }
+        }
+        Ok(v)
+    }
+
     fn clear(&mut self) {
         let m = match self.0.get_mut() {
             Ok(m) => m,
@@ -806,7 +835,16 @@ impl Dataset {
                 .at_column(&c.name));
             }
         }
-        Ok(Dataset { columns, rows, lines: None, line_base: 2, warnings: Vec::new(), source, memo: Memo::default() })
+        Ok(Dataset {
+            columns,
+            rows,
+            lines: None,
+            line_base: 2,
+            warnings: Vec::new(),
+            source,
+            memo: Memo::default(),
+            column_memo: Memo::default(),
+        })
     }
 
     /// Attach the file line of each row (for warnings that name rows).
@@ -856,26 +894,24 @@ impl Dataset {
         make: impl FnOnce() -> Result<T>,
         bytes: impl FnOnce(&T) -> u64,
     ) -> Result<Arc<T>> {
-        let k = (kind, key.to_owned());
-        if let Ok(m) = self.memo.0.lock() {
-            if let Some(v) = m.entries.get(&k).and_then(|(v, _)| Arc::clone(v).downcast::<T>().ok()) {
-                return Ok(v);
-            }
-        }
-        let v = Arc::new(make()?);
-        let size = bytes(&v);
-        let budget = super::budget::budget();
-        if size <= budget / 8 {
-            if let Ok(mut m) = self.memo.0.lock() {
-                if m.bytes.saturating_add(size) > budget / 4 {
-                    m.entries.clear();
-                    m.bytes = 0;
-                }
-                m.bytes = m.bytes.saturating_add(size);
-                m.entries.insert(k, (Arc::clone(&v) as MemoValue, size));
-            }
-        }
-        Ok(v)
+        self.memo.get_or_make((kind, key.to_owned()), make, bytes)
+    }
+
+    /// Like [`Self::memo`], for a value derived from the values of the column
+    /// named `column` alone (such as a period column's month of each row): it
+    /// survives role, warning and source changes, and is forgotten only when
+    /// columns change (`columns_mut`, `add_column`, `set_column`).
+    ///
+    /// # Errors
+    /// Whatever `make` returns.
+    pub fn column_memo<T: Any + Send + Sync>(
+        &self,
+        kind: &'static str,
+        column: &str,
+        make: impl FnOnce() -> Result<T>,
+        bytes: impl FnOnce(&T) -> u64,
+    ) -> Result<Arc<T>> {
+        self.column_memo.get_or_make((kind, column.to_owned()), make, bytes)
     }
 
     pub fn row_count(&self) -> usize {
@@ -917,6 +953,7 @@ impl Dataset {
 
     pub fn columns_mut(&mut self) -> &mut [Column] {
         self.memo.clear();
+        self.column_memo.clear();
         &mut self.columns
     }
 
@@ -1004,6 +1041,7 @@ impl Dataset {
     /// `ParamError` when its length differs or its name is taken.
     pub fn add_column(&mut self, column: Column) -> Result<()> {
         self.memo.clear();
+        self.column_memo.clear();
         if column.len() != self.rows && !self.columns.is_empty() {
             return Err(Error::param(
                 format!("column \"{}\" has {} values, expected {}", column.name, column.len(), self.rows),
@@ -1030,6 +1068,7 @@ impl Dataset {
     /// `ParamError` when its length differs, or its name is taken and `replace` is false.
     pub fn set_column(&mut self, column: Column, replace: bool) -> Result<()> {
         self.memo.clear();
+        self.column_memo.clear();
         match self.column_index(&column.name) {
             Some(i) if replace => {
                 if column.len() != self.rows {

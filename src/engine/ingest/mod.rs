@@ -228,7 +228,10 @@ pub fn sniff_format(head: &[u8], filename: Option<&str>) -> Result<Format> {
 /// and column.
 pub fn load(bytes: &[u8], opts: &LoadOptions) -> Result<Dataset> {
     let file = opts.filename.as_deref();
-    load_inner(bytes, opts).map_err(|e| e.in_file(file))
+    let ds = load_inner(bytes, opts).map_err(|e| e.in_file(file))?;
+    // XLSX and JSON (CSV went through the stream loader, which did it: a memo hit).
+    super::trend::months::index_period(&ds);
+    Ok(ds)
 }
 
 fn load_inner(bytes: &[u8], opts: &LoadOptions) -> Result<Dataset> {

@@ -229,7 +229,9 @@ impl StreamLoader {
             return Err(e);
         }
         let file = self.opts.filename.clone();
-        self.finish_inner().map_err(|e| e.in_file(file.as_deref()))
+        let ds = self.finish_inner().map_err(|e| e.in_file(file.as_deref()))?;
+        crate::engine::trend::months::index_period(&ds);
+        Ok(ds)
     }
 
     fn finish_inner(mut self) -> Result<Dataset> {

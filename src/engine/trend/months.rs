@@ -65,12 +65,24 @@ pub fn parse_month_text(s: &str) -> Option<i32> {
 }
 
 /// [`row_months`] of a column of `ds`, computed once per dataset and shared
-/// by every later trend, alert and org roll-up until the dataset changes.
+/// by every later trend, alert and org roll-up until the column's values
+/// change (a role change keeps it). A load computes it for the period
+/// column (see [`index_period`]).
 ///
 /// # Errors
 /// As [`row_months`].
 pub fn dataset_months(ds: &Dataset, col: &Column) -> Result<Arc<RowMonths>> {
-    ds.memo("row_months", &col.name, || row_months(col), |m| m.offset.len() as u64 * 4)
+    ds.column_memo("row_months", &col.name, || row_months(col), |m| m.offset.len() as u64 * 4)
+}
+
+/// Index the month of every row of the period column, as part of a load,
+/// so the first trend or alert does not pay a pass over all rows. A period
+/// column that does not hold months is left for the trend to report.
+pub fn index_period(ds: &Dataset) {
+    if let Some(col) = ds.by_role(Role::Period) {
+        // An error is reported by the call that needs the months.
+        let _ = dataset_months(ds, col);
+    }
 }
 
 /// The month of each row of a period column (dates, `YYYYMM` numbers, or month text).
@@ -271,5 +283,26 @@ mod tests {
         assert_eq!(r.offset, vec![1, 0, NO_MONTH, 2]);
         let s = Interned::from_strings([Some("abc")]);
         assert!(row_months(&Column::strings("m", s, ColumnKind::Category)).is_err());
+    }
+
+    #[test]
+    fn a_load_indexes_the_period_column_and_a_role_change_keeps_it() {
+        use crate::engine::ingest::{load, LoadOptions};
+        let csv = "工号,月份,得分\nE1,2024-01,80\nE1,2024-02,82\nE2,2024-02,75\n";
+        let mut ds = load(csv.as_bytes(), &LoadOptions::default()).unwrap();
+        assert_eq!(ds.by_role(Role::Period).map(|c| c.name.as_str()), Some("月份"));
+        // Cached: `make` is not called.
+        let cached = |ds: &Dataset| {
+            ds.column_memo::<RowMonths>("row_months", "月份", || Err(Error::param("made", "made")), |_| 0).is_ok()
+        };
+        assert!(cached(&ds));
+        let m = dataset_months(&ds, ds.require("月份").unwrap()).unwrap();
+        assert_eq!((m.first, m.len, m.offset.clone()), (2024 * 12, 2, vec![0, 1, 1]));
+        ds.set_role("月份", None).unwrap();
+        ds.set_role("月份", Some(Role::Period)).unwrap();
+        assert!(cached(&ds));
+        // Changing the columns forgets it.
+        let _ = ds.columns_mut();
+        assert!(!cached(&ds));
     }
 }

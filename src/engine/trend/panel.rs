@@ -246,13 +246,15 @@ pub fn build_panel(
             let accumulate = |scale: f64| {
                 let mut sum = vec![0.0f64; n_cells];
                 let mut cnt = vec![0u32; n_cells];
+                // `scale` is a power of two, so `v * (1 / scale)` is `v / scale` exactly.
+                let inv = 1.0 / scale;
                 for ((&g, &m), &v) in grouping.row_group.iter().zip(&months.offset).zip(values.iter()) {
                     if g == NO_GROUP || m == NO_MONTH || v.is_nan() {
                         continue;
                     }
                     let c = g as usize * len + m as usize;
                     if let (Some(s), Some(n)) = (sum.get_mut(c), cnt.get_mut(c)) {
-                        *s += v / scale;
+                        *s += v * inv;
                         *n += 1;
                     }
                 }
