@@ -29,6 +29,17 @@ fn kmeans(c: &mut Criterion) {
     }
     g.finish();
 
+    // The browser benchmark's start (rows spread evenly through the data,
+    // bench/shared.js kmeansInit) and tol 0: 98 iterations to convergence,
+    // the run `make bench` times in wasm against ml-kmeans and scikit-learn.
+    let n = data.len() / 16;
+    let spread: Vec<f64> = (0..8).flat_map(|c| data[(c * 2 + 1) * n / 16 * 16..][..16].to_vec()).collect();
+    let mut g = c.benchmark_group("kmeans 100k×16 k=8 browser-bench start, tol 0");
+    g.sample_size(10);
+    let p = KMeansParams::new(8).init(spread).tolerance(0.0).max_n_iterations(300).algorithm(Algorithm::Hamerly);
+    g.bench_with_input(BenchmarkId::new("fit", "hamerly"), &p, |b, p| b.iter(|| fit(&data, 16, p).unwrap()));
+    g.finish();
+
     let spec = Spec::of(&data, 16).unwrap();
     let points = Points::new(&data, &spec).unwrap();
     let mut g = c.benchmark_group("kmeans parts 100k×16 k=8");
