@@ -98,6 +98,16 @@ fn every_analysis_matches_native_bit_for_bit() {
 }
 
 #[wasm_bindgen_test]
+fn compact_columns_give_the_same_results_in_wasm() {
+    let mut ds = digest::sample_dataset();
+    for c in ds.columns_mut() {
+        *c = c.clone().compacted();
+    }
+    assert!(ds.columns().iter().filter(|c| c.as_numbers().is_some_and(|n| n.is_scaled())).count() >= 5);
+    assert_eq!(digest::digests_of(&ds), digest::digests());
+}
+
+#[wasm_bindgen_test]
 fn many_strings_cross_intact_ascii_chinese_and_astral() {
     // Text columns and score ids leave in bulk (one text cut at UTF-16
     // offsets); every string must come back exactly, whatever its script.

@@ -177,6 +177,11 @@ test("DatasetLoader gives the same dataset as Dataset.load, in any chunking", ()
   for (const chunk of [1, 13, 4096, 1 << 20]) {
     assert.deepEqual(snapshot(stream(bytes, { filename: "x.csv" }, chunk)), whole, `chunk ${chunk}`);
   }
+  // compact: true keeps the same values (to the bit) in less memory.
+  const compact = Dataset.load(bytes, { filename: "x.csv", compact: true });
+  assert.deepEqual(snapshot(compact), whole);
+  assert.deepEqual(snapshot(stream(bytes, { filename: "x.csv", compact: true }, 4096)), whole);
+  assert.ok(compact.report().memoryBytes < Dataset.load(bytes, { filename: "x.csv" }).report().memoryBytes);
   const l = new DatasetLoader({});
   l.push(enc("a\n1\n"));
   assert.equal(l.finish().rowCount, 1);
