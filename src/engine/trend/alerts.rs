@@ -761,7 +761,13 @@ fn explain_cells(
             }
         }
     }
-    let sds: Vec<f64> = indicators.iter().map(|(_, v)| population_sd(v)).collect();
+    // Each indicator's spread over all rows, kept with the column for later calls.
+    let sds: Vec<f64> = indicators
+        .iter()
+        .map(|&(name, v)| {
+            ds.column_memo("population_sd", name, || Ok(population_sd(v)), |_| 8).map_or(f64::NAN, |sd| *sd)
+        })
+        .collect();
 
     Ok(pairs
         .iter()
@@ -861,20 +867,81 @@ fn explain_cells(
         .collect())
 }
 
+/// Population standard deviation of the present values: two passes (the
+/// mean, then the squared deviations from it), each in four interleaved
+/// partial sums, so no value waits on a division or on the previous value.
 fn population_sd(v: &Numbers) -> f64 {
-    let (mut n, mut mean, mut m2) = (0.0f64, 0.0f64, 0.0f64);
-    for x in v.iter() {
-        if x.is_nan() {
-            continue;
-        }
-        n += 1.0;
-        let d = x - mean;
-        mean += d / n;
-        m2 += d * (x - mean);
+    let vals = v.values();
+    let (sum, n) = lane_sums(&vals, |x| x);
+    if n == 0 {
+        return f64::NAN;
     }
-    if n == 0.0 {
-        f64::NAN
-    } else {
-        libm::sqrt(m2 / n)
+    let mean = sum / n as f64;
+    let (ss, _) = lane_sums(&vals, |x| (x - mean) * (x - mean));
+    libm::sqrt(ss / n as f64)
+}
+
+/// Σ f(x) and the count over the values that are not NaN, in four partial
+/// sums added in a fixed order (the same bits natively and in wasm).
+#[inline]
+fn lane_sums(vals: &[f64], f: impl Fn(f64) -> f64) -> (f64, u64) {
+    let (mut s, mut n) = ([0.0f64; 4], [0u64; 4]);
+    let mut chunks = vals.chunks_exact(4);
+    for c in &mut chunks {
+        for ((a, k), &x) in s.iter_mut().zip(n.iter_mut()).zip(c) {
+            if !x.is_nan() {
+                *a += f(x);
+                *k += 1;
+            }
+        }
+    }
+    for &x in chunks.remainder() {
+        if !x.is_nan() {
+            s[0] += f(x);
+            n[0] += 1;
+        }
+    }
+    ((s[0] + s[1]) + (s[2] + s[3]), n.iter().sum())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn population_sd_is_exact_on_a_worked_example_and_skips_gaps() {
+        // The textbook example: mean 5, population SD 2.
+        let v = Numbers::F64(vec![2.0, 4.0, f64::NAN, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0]);
+        assert_eq!(population_sd(&v), 2.0);
+        assert_eq!(population_sd(&Numbers::compact(vec![2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0])), 2.0);
+        assert!(population_sd(&Numbers::F64(vec![f64::NAN; 5])).is_nan());
+        assert_eq!(population_sd(&Numbers::F64(vec![3.5])), 0.0);
+    }
+
+    #[test]
+    fn population_sd_agrees_with_welford() {
+        let mut x = 0x9e37_79b9_7f4a_7c15_u64;
+        let v: Vec<f64> = (0..100_003)
+            .map(|i| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                if i % 97 == 0 {
+                    f64::NAN
+                } else {
+                    1e6 + (x % 10_000) as f64 / 7.0
+                }
+            })
+            .collect();
+        let (mut n, mut mean, mut m2) = (0.0f64, 0.0f64, 0.0f64);
+        for &y in v.iter().filter(|y| !y.is_nan()) {
+            n += 1.0;
+            let d = y - mean;
+            mean += d / n;
+            m2 += d * (y - mean);
+        }
+        let welford = (m2 / n).sqrt();
+        let ours = population_sd(&Numbers::F64(v));
+        assert!(((ours - welford) / welford).abs() < 1e-12, "{ours} vs {welford}");
     }
 }
