@@ -670,6 +670,8 @@ fn explain_cells(
 ) -> Result<Vec<Option<Explanation>>> {
     let Some(id_col) = ds.by_role(Role::EmployeeId) else { return Ok(vec![None; req.len()]) };
     let ids = keys(id_col);
+    // Each id's place in text order, for the tie rule below (kept with the column).
+    let id_rank = ds.column_memo("id_text_rank", &id_col.name, || Ok(text_ranks(&ids.dict)), |r| r.len() as u64 * 4)?;
     let names = ds.by_role(Role::Name).map(keys);
     let values = ds.number_column(metric)?;
     let months = dataset_months(ds, period_column(ds, period)?)?;
@@ -800,10 +802,13 @@ fn explain_cells(
                 .collect();
             let change = after - before;
             let id_str = |id: u32| ids.dict.get(id as usize).map_or("", String::as_str);
-            // Largest effects in the direction of the change first; ties by id.
-            effects.sort_by(|a, b| {
+            // Largest effects in the direction of the change first; ties by id
+            // (as text, through its rank: ranks are distinct, so the order is total).
+            // A row without an id shows as "", which sorts first.
+            let rank = |id: u32| id_rank.get(id as usize).map_or(0, |&r| u64::from(r) + 1);
+            effects.sort_unstable_by(|a, b| {
                 let (x, y) = if change < 0.0 { (a.0, b.0) } else { (b.0, a.0) };
-                x.total_cmp(&y).then_with(|| id_str(a.1).cmp(id_str(b.1)))
+                x.total_cmp(&y).then_with(|| rank(a.1).cmp(&rank(b.1)))
             });
             let keep = top.unwrap_or(effects.len()).min(effects.len());
             let rest: f64 = effects.get(keep..).unwrap_or(&[]).iter().map(|c| c.0).sum();
@@ -867,6 +872,22 @@ fn explain_cells(
         .collect())
 }
 
+/// The place of each string of `dict` in text (byte) order.
+fn text_ranks(dict: &[String]) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..dict.len() as u32).collect();
+    order.sort_unstable_by(|&a, &b| {
+        let s = |i: u32| dict.get(i as usize).map_or("", String::as_str);
+        s(a).cmp(s(b)).then(a.cmp(&b))
+    });
+    let mut rank = vec![0u32; dict.len()];
+    for (r, &i) in order.iter().enumerate() {
+        if let Some(x) = rank.get_mut(i as usize) {
+            *x = r as u32;
+        }
+    }
+    rank
+}
+
 /// Population standard deviation of the present values: two passes (the
 /// mean, then the squared deviations from it), each in four interleaved
 /// partial sums, so no value waits on a division or on the previous value.
@@ -916,6 +937,14 @@ mod tests {
         assert_eq!(population_sd(&Numbers::compact(vec![2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0])), 2.0);
         assert!(population_sd(&Numbers::F64(vec![f64::NAN; 5])).is_nan());
         assert_eq!(population_sd(&Numbers::F64(vec![3.5])), 0.0);
+    }
+
+    #[test]
+    fn text_ranks_order_ids_as_text() {
+        let dict: Vec<String> = ["E10", "E9", "A1", "E100", "中1"].iter().map(|s| (*s).to_owned()).collect();
+        // Text order: A1, E10, E100, E9, 中1.
+        assert_eq!(text_ranks(&dict), vec![1, 3, 0, 2, 4]);
+        assert!(text_ranks(&[]).is_empty());
     }
 
     #[test]
