@@ -228,10 +228,7 @@ pub fn sniff_format(head: &[u8], filename: Option<&str>) -> Result<Format> {
 /// and column.
 pub fn load(bytes: &[u8], opts: &LoadOptions) -> Result<Dataset> {
     let file = opts.filename.as_deref();
-    let ds = load_inner(bytes, opts).map_err(|e| e.in_file(file))?;
-    // XLSX and JSON (CSV went through the stream loader, which did it: a memo hit).
-    super::trend::months::index_period(&ds);
-    Ok(ds)
+    load_inner(bytes, opts).map_err(|e| e.in_file(file))
 }
 
 fn load_inner(bytes: &[u8], opts: &LoadOptions) -> Result<Dataset> {
@@ -241,8 +238,9 @@ fn load_inner(bytes: &[u8], opts: &LoadOptions) -> Result<Dataset> {
     };
     let limits = Limits::from_options(opts.limits.as_ref())?;
     match format {
-        Format::Xlsx => xlsx::load(bytes, opts, &limits),
-        Format::Json => json::load(bytes, opts, &limits),
+        // Read whole (CSV goes through the stream loader, which indexes the period column).
+        Format::Xlsx => xlsx::load(bytes, opts, &limits).map(indexed),
+        Format::Json => json::load(bytes, opts, &limits).map(indexed),
         Format::Csv => {
             let mut opts = opts.clone();
             opts.size = Some(bytes.len() as u64);
@@ -252,6 +250,12 @@ fn load_inner(bytes: &[u8], opts: &LoadOptions) -> Result<Dataset> {
             s.finish()
         }
     }
+}
+
+/// The dataset with its period column's months indexed (see `index_period`).
+fn indexed(ds: Dataset) -> Dataset {
+    super::trend::months::index_period(&ds);
+    ds
 }
 
 /// The first rows of a file as written, with what was detected (for a

@@ -125,11 +125,9 @@ impl Encoded<'_> {
                     let (mut a, mut b) = (f.mean, f.mean);
                     for &r in &self.rows {
                         let x = v.get(r as usize);
-                        {
-                            if x.is_finite() {
-                                a = super::kernel::min64(a, x);
-                                b = super::kernel::max64(b, x);
-                            }
+                        if x.is_finite() {
+                            a = super::kernel::min64(a, x);
+                            b = super::kernel::max64(b, x);
                         }
                     }
                     if let (Some(l), Some(h)) = (lo.get_mut(f.first), hi.get_mut(f.first)) {
